@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Axle.Api.Platform.Data;
+
+public static class DataSetup
+{
+    public static WebApplicationBuilder AddAxleData(this WebApplicationBuilder builder)
+    {
+        var paths = new AppPaths(builder.Configuration[AppPaths.ConfigKey] is { Length: > 0 } dir ? dir : "data");
+        builder.Services.AddSingleton(paths);
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // The composition root is the one place that reads configuration directly: the provider decides which
+        // context type is registered at all.
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = builder.Configuration.GetConnectionString("Axle");
+
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new SqliteConnectionStringBuilder(
+                    string.IsNullOrWhiteSpace(connectionString) ? $"Data Source={paths.DefaultSqliteFile}" : connectionString)
+                {
+                    ForeignKeys = true,
+                    Pooling = true,
+                    DefaultTimeout = Math.Max(30, options.SqliteBusyTimeoutMs / 1000),
+                };
+                var interceptor = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMs);
+                builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o
+                    .UseSqlite(sqlite.ToString())
+                    .AddInterceptors(interceptor));
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "ConnectionStrings:Axle is required when Database:Provider is Postgres.");
+                }
+
+                builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o
+                    .UseNpgsql(connectionString));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");
+        }
+
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations (both providers). SQLite is switched to WAL first.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+
+        await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>Every pooled SQLite connection waits for the write lock instead of failing at once.</summary>
+    private sealed class SqlitePragmaInterceptor(int busyTimeoutMs) : DbConnectionInterceptor
+    {
+        private readonly string _pragmas = $"PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA synchronous=NORMAL;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(
+            DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build each provider's model without starting the app.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
+{
+    public SqliteAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
+{
+    public PostgresAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=localhost;Database=axle_design").Options);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Axle.Api.Platform.Http;
+
+/// <summary>
+/// The one place exceptions become responses. Bad requests detected by the framework (malformed JSON, wrong content
+/// type, body too large) become 4xx problems with a safe message; anything else is a bug and becomes a bare 500.
+/// Exception messages never reach the client: they can carry type names, SQL or paths.
+/// </summary>
+internal sealed partial class ExceptionProblemHandler(
+    IProblemDetailsService problemDetails, ILogger<ExceptionProblemHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, code, title, detail) = Classify(exception);
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        }
+        else
+        {
+            LogBadRequest(logger, status, code, context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Type = Problems.TypeBase + code.Replace('_', '-'),
+        };
+        problem.Extensions["code"] = code;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    internal static (int Status, string Code, string Title, string Detail) Classify(Exception exception)
+    {
+        var json = FindInner<JsonException>(exception);
+        if (json is not null)
+        {
+            var where = json.Path is { Length: > 0 } path ? $" at '{path}'" : string.Empty;
+            var line = json.LineNumber is { } l ? $" (line {l + 1})" : string.Empty;
+            return (400, "malformed_json", "Malformed JSON",
+                $"The request body is not valid JSON for this operation{where}{line}. Check syntax, field names and value types.");
+        }
+
+        if (exception is BadHttpRequestException bad)
+        {
+            return bad.StatusCode switch
+            {
+                413 => (413, "payload_too_large", "Payload too large", "The request body exceeds the size limit."),
+                415 => (415, "unsupported_media_type", "Unsupported media type",
+                    "Send the body as application/json."),
+                _ when bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) =>
+                    (400, "malformed_json", "Malformed JSON", "The request body is missing or is not valid JSON for this operation."),
+                _ => (bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : 400, "bad_request", "Bad request",
+                    "The request could not be understood. Check the parameters and their formats."),
+            };
+        }
+
+        if (exception is OperationCanceledException)
+        {
+            return (499, "client_closed_request", "Client closed request", "The request was cancelled.");
+        }
+
+        return (500, "internal_error", "Internal server error",
+            "An unexpected error occurred. Quote the traceId when reporting it.");
+    }
+
+    private static T? FindInner<T>(Exception? exception) where T : Exception
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected request {Status} {Code} on {Method} {Path}")]
+    private static partial void LogBadRequest(ILogger logger, int status, string code, string method, string path);
+}

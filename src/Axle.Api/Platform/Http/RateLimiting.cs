@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Axle.Api.Platform.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Axle.Api.Platform.Http;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Requests per window for a signed-in user or machine client, across all endpoints.</summary>
+    [Range(1, 1_000_000)]
+    public int PerIdentityPermits { get; set; } = 600;
+
+    /// <summary>Requests per window for anonymous callers, per client IP.</summary>
+    [Range(1, 1_000_000)]
+    public int PerIpPermits { get; set; } = 300;
+
+    /// <summary>Login, registration, refresh and token requests per window, per client IP.</summary>
+    [Range(1, 1_000_000)]
+    public int AuthPermits { get; set; } = 10;
+
+    [Range(1, 3600)]
+    public int WindowSeconds { get; set; } = 60;
+}
+
+public static class RateLimitPolicies
+{
+    /// <summary>The strict policy for credential-guessing targets: login, register, refresh, token.</summary>
+    public const string Auth = "auth";
+}
+
+public static class RateLimiting
+{
+    public static WebApplicationBuilder AddAxleRateLimiting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new();
+        var window = TimeSpan.FromSeconds(limits.WindowSeconds);
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            // Identity first (user or client id from the validated token), else the client IP.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                ctx.User.CallerKey() is { } caller
+                    ? RateLimitPartition.GetFixedWindowLimiter("id:" + caller, _ => Window(limits.PerIdentityPermits, window))
+                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientIp(ctx), _ => Window(limits.PerIpPermits, window)));
+            o.AddPolicy(RateLimitPolicies.Auth, ctx =>
+                RateLimitPartition.GetFixedWindowLimiter("auth:" + ClientIp(ctx), _ => Window(limits.AuthPermits, window)));
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = WriteRejectionAsync;
+        });
+        return builder;
+    }
+
+    internal static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+            ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
+            : 60;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var problem = new ProblemDetails
+        {
+            Status = 429,
+            Type = "https://iana.org/assignments/http-problem-types#quota-exceeded",
+            Title = "Too many requests",
+            Detail = $"Rate limit reached. Retry after {retryAfter} seconds.",
+        };
+        problem.Extensions["code"] = "rate_limited";
+        problem.Extensions["retryAfterSeconds"] = retryAfter;
+        var writer = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await writer.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
+    {
+        PermitLimit = permits,
+        Window = window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
+    /// <summary>The client address as the forwarded-headers middleware left it (only trusted proxies can change it).</summary>
+    public static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}

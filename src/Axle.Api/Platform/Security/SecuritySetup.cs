@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Axle.Api.Platform.Security;
+
+public static class SecuritySetup
+{
+    public static WebApplicationBuilder AddAxleSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingletonTimeProvider();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<AccessTokenIssuer>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, IOptions<JwtOptions>, TimeProvider>((o, keys, jwt, time) =>
+            {
+                o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = false;
+                o.TimeProvider = time;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Value.Issuer,
+                    ValidAudience = jwt.Value.Audience,
+                    IssuerSigningKey = keys.Key,
+                    ValidAlgorithms = [SigningKeys.Algorithm],
+                    ValidTypes = [AccessTokenIssuer.TokenType, "application/at+jwt"],
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateLifetime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = AxleClaims.Subject,
+                    RoleClaimType = AxleClaims.Role,
+                };
+            });
+
+        var authorization = services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole([.. Roles.Staff]));
+        services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicyProvider>();
+        _ = authorization;
+        return builder;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>
+/// Resolves <c>scope:xyz</c> policies on demand: a machine client needs scope <c>xyz</c>; a user needs one of the
+/// roles listed after a <c>|</c> (<c>scope:inventory:write|inventory_manager,admin</c>).
+/// </summary>
+internal sealed class ScopePolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
+{
+    public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
+    {
+        if (!policyName.StartsWith("scope:", StringComparison.Ordinal))
+        {
+            return await base.GetPolicyAsync(policyName);
+        }
+
+        var spec = policyName["scope:".Length..];
+        var bar = spec.IndexOf('|', StringComparison.Ordinal);
+        var scope = bar < 0 ? spec : spec[..bar];
+        var roles = bar < 0 ? [Roles.Admin] : spec[(bar + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        return new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser()
+            .RequireAssertion(ctx => ctx.User.MachineClientId() is not null
+                ? ctx.User.HasScope(scope)
+                : roles.Any(ctx.User.IsInRole))
+            .Build();
+    }
+}

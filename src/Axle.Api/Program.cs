@@ -1,0 +1,40 @@
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Hosting;
+using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Observability;
+using Axle.Api.Platform.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddAxleHosting();
+builder.AddAxleObservability();
+builder.AddAxleData();
+builder.AddAxleHttp();
+builder.AddAxleSecurity();
+builder.AddAxleRateLimiting();
+builder.AddAxleOpenApi();
+
+var app = builder.Build();
+
+// `dotnet run --project src/Axle.Api -- migrate` applies migrations and exits.
+if (args.Contains("migrate"))
+{
+    await app.Services.MigrateDatabaseAsync();
+    return;
+}
+
+app.UseAxleHttp();
+app.UseRouting();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapOperations();
+app.MapAxleOpenApi();
+
+await app.Services.MigrateDatabaseAsync();
+await app.Services.RunStartupTasksAsync();
+await app.RunAsync();
+
+/// <summary>Entry point; public so integration tests can host it.</summary>
+public partial class Program;

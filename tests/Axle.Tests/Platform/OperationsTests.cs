@@ -1,0 +1,85 @@
+using System.Net;
+using Axle.Tests.Infrastructure;
+
+namespace Axle.Tests.Platform;
+
+public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFactory>
+{
+    [Fact]
+    public async Task Readiness_reports_healthy_when_the_database_answers()
+    {
+        var response = await factory.CreateClient().GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Liveness_answers_without_touching_dependencies()
+    {
+        var response = await factory.CreateClient().GetAsync("/health/live", TestContext.Current.CancellationToken);
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApi_document_is_served_with_bearer_security_scheme()
+    {
+        var response = await factory.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        var doc = await response.AssertJsonAsync(HttpStatusCode.OK);
+        Assert.StartsWith("3.", doc.GetProperty("openapi").GetString());
+        Assert.Equal("Axle API", doc.GetProperty("info").GetProperty("title").GetString());
+        Assert.True(doc.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
+    }
+
+    [Fact]
+    public async Task Docs_page_is_served_as_html()
+    {
+        var response = await factory.CreateClient().GetAsync("/docs", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_are_exposed_in_prometheus_text_format()
+    {
+        var client = factory.CreateClient();
+        await client.GetAsync("/health/live", TestContext.Current.CancellationToken);
+        var response = await client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("# TYPE", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_response_carries_security_headers_and_no_server_banner()
+    {
+        var response = await factory.CreateClient().GetAsync("/health/live", TestContext.Current.CancellationToken);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Server"));
+        Assert.False(response.Headers.Contains("X-Powered-By"));
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_a_404_problem()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/v1/does-not-exist", TestContext.Current.CancellationToken);
+        await response.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Responses_are_compressed_when_the_client_accepts_it()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.AcceptEncoding.ParseAdd("br");
+        var client = factory.CreateDefaultClient();
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("br", response.Content.Headers.ContentEncoding);
+    }
+}

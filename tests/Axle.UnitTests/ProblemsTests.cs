@@ -1,0 +1,25 @@
+using Axle.Api.Platform.Http;
+
+namespace Axle.UnitTests;
+
+public sealed class ProblemsTests
+{
+    [Theory]
+    [InlineData(404, "not_found")]
+    [InlineData(405, "method_not_allowed")]
+    [InlineData(413, "payload_too_large")]
+    [InlineData(415, "unsupported_media_type")]
+    [InlineData(428, "precondition_required")]
+    [InlineData(500, "internal_error")]
+    public void Framework_statuses_map_to_stable_codes(int status, string code) =>
+        Assert.Equal(code, Problems.DefaultCode(status));
+
+    [Fact]
+    public void Unexpected_exceptions_never_reveal_their_message()
+    {
+        var (status, code, _, detail) = ExceptionProblemHandler.Classify(new InvalidOperationException("SELECT * FROM users"));
+        Assert.Equal(500, status);
+        Assert.Equal("internal_error", code);
+        Assert.DoesNotContain("SELECT", detail, StringComparison.Ordinal);
+    }
+}
