@@ -1,3 +1,4 @@
+using Axle.Api.Features.Audit;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -13,6 +14,8 @@ builder.AddAxleHttp();
 builder.AddAxleSecurity();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
+
+builder.AddAudit();
 
 var app = builder.Build();
 

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Security;
+
+namespace Axle.Api.Features.Audit;
+
+/// <summary>
+/// Records audit entries. <see cref="Record"/> adds the row to the caller's context, so it commits (or rolls back)
+/// with the change it describes; the caller's <c>SaveChangesAsync</c> writes it.
+/// </summary>
+public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
+{
+    public AuditEntry Record(
+        AppDbContext db, string action, string? target, AuditOutcome outcome = AuditOutcome.Success,
+        object? details = null, string? actorId = null, string? actorType = null)
+    {
+        var context = http.HttpContext;
+        var user = context?.User;
+        (string Type, string? Id) actor = (context is null ? "system" : "anonymous", actorId);
+        if (actorType is not null)
+        {
+            actor = (actorType, actorId);
+        }
+        else if (user?.MachineClientId() is { } client)
+        {
+            actor = ("client", client);
+        }
+        else if (user?.UserId() is { } userId)
+        {
+            actor = ("user", userId.ToString());
+        }
+        else if (actorId is not null)
+        {
+            actor = ("user", actorId);
+        }
+
+        var entry = new AuditEntry(
+            time.GetUtcNow().UtcDateTime,
+            actor.Type,
+            actor.Id,
+            action,
+            target,
+            context?.Connection.RemoteIpAddress?.ToString(),
+            outcome,
+            details is null ? null : JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
+            Activity.Current?.TraceId.ToString() ?? context?.TraceIdentifier);
+        db.Add(entry);
+        return entry;
+    }
+}
+
+public static class AuditSetup
+{
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AuditTrail>();
+        return builder;
+    }
+}
