@@ -1,5 +1,8 @@
 using System.Net;
+using Axle.Api.Platform.Data;
 using Axle.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Axle.Tests.Platform;
 
@@ -12,6 +15,15 @@ public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFac
         var body = await response.AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         Assert.Equal("healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Tests_run_on_the_configured_database_provider()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.Equal(AxleFactory.IsPostgres, db.Database.IsNpgsql());
+        Assert.Equal(!AxleFactory.IsPostgres, db.Database.IsSqlite());
     }
 
     [Fact]
