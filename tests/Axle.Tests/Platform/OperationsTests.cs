@@ -94,4 +94,14 @@ public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFac
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("br", response.Content.Headers.ContentEncoding);
     }
+
+    [Theory]
+    [InlineData("/health/ready")]
+    [InlineData("/health/live")]
+    [InlineData("/metrics")]
+    public async Task Operations_endpoints_refuse_other_methods_with_405(string path)
+    {
+        var response = await factory.CreateClient().PostAsync(path, null, TestContext.Current.CancellationToken);
+        await response.AssertProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
 }

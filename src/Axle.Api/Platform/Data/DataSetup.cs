@@ -10,7 +10,9 @@ public static class DataSetup
 {
     public static WebApplicationBuilder AddAxleData(this WebApplicationBuilder builder)
     {
-        var paths = new AppPaths(builder.Configuration[AppPaths.ConfigKey] is { Length: > 0 } dir ? dir : "data");
+        // Relative paths resolve against the content root (src/Axle.Api under `dotnet run`, the app folder when published).
+        var configured = builder.Configuration[AppPaths.ConfigKey] is { Length: > 0 } dir ? dir : "data";
+        var paths = new AppPaths(Path.Combine(builder.Environment.ContentRootPath, configured));
         builder.Services.AddSingleton(paths);
         builder.Services.AddOptions<DatabaseOptions>()
             .BindConfiguration(DatabaseOptions.Section)

@@ -59,19 +59,22 @@ public static class ObservabilitySetup
         return builder;
     }
 
+    // Operations endpoints answer GET and HEAD only; anything else is a 405.
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
+
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,
             ResponseWriter = WriteHealthAsync,
-        }).DisableRateLimiting().ExcludeFromDescription();
+        }).WithMetadata(ReadOnly).DisableRateLimiting().ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteHealthAsync,
-        }).DisableRateLimiting().ExcludeFromDescription();
-        app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting();
+        }).WithMetadata(ReadOnly).DisableRateLimiting().ExcludeFromDescription();
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(ReadOnly).DisableRateLimiting();
         return app;
     }
 
