@@ -148,6 +148,17 @@ public sealed class ClientAdminTests(AxleFactory factory) : IClassFixture<AxleFa
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    [Fact]
+    public async Task Token_endpoint_and_client_routes_are_in_the_OpenAPI_document()
+    {
+        var response = await factory.CreateClient().GetAsync("/openapi/v1.json", Ct);
+
+        var paths = (await response.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("paths");
+        Assert.True(paths.GetProperty("/oauth/token").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty(ClientsPath).TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty(ClientsPath + "/{clientId}").TryGetProperty("delete", out _));
+    }
+
     private static string Base64UrlToBase64(string value)
     {
         var s = value.Replace('-', '+').Replace('_', '/');
