@@ -1,4 +1,5 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Clients;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -16,6 +17,7 @@ builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 
 builder.AddAudit();
+builder.AddClients();
 
 var app = builder.Build();
 
@@ -27,12 +29,14 @@ if (args.Contains("migrate"))
 }
 
 app.UseAxleHttp();
+app.UseTokenEndpointRateLimiting();
 app.UseRouting();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapOperations();
+app.MapClients();
 app.MapAxleOpenApi();
 
 await app.Services.MigrateDatabaseAsync();
