@@ -11,6 +11,7 @@ builder.AddAxleHosting();
 builder.AddAxleObservability();
 builder.AddAxleData();
 builder.AddAxleHttp();
+builder.AddAxlePagination();
 builder.AddAxleSecurity();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
