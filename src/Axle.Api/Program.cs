@@ -27,6 +27,13 @@ if (args.Contains("migrate"))
     return;
 }
 
+// `dotnet run --project src/Axle.Api -- verify-audit` checks the audit hash chain; exit code 3 when broken.
+if (args.Contains(AuditCommand.Name))
+{
+    Environment.ExitCode = await app.Services.VerifyAuditAsync(Console.Out);
+    return;
+}
+
 app.UseAxleHttp();
 app.UseRouting();
 app.UseAuthentication();
@@ -35,6 +42,8 @@ app.UseAuthorization();
 
 app.MapOperations();
 app.MapAxleOpenApi();
+
+app.MapAudit();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
