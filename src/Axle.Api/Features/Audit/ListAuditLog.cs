@@ -3,6 +3,7 @@ using System.Text.Json;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Audit;
@@ -27,7 +28,13 @@ internal static class ListAuditLog
     /// <param name="To">ISO 8601; entries before this instant. Without an offset, UTC.</param>
     /// <param name="Limit">Page size, default 25, at most 100.</param>
     /// <param name="Cursor">The <c>nextCursor</c> of the previous page.</param>
-    public sealed record Query(string? Action, string? ActorId, string? From, string? To, string? Limit, string? Cursor);
+    public sealed record Query(
+        [FromQuery(Name = "action")] string? Action,
+        [FromQuery(Name = "actorId")] string? ActorId,
+        [FromQuery(Name = "from")] string? From,
+        [FromQuery(Name = "to")] string? To,
+        [FromQuery(Name = "limit")] string? Limit,
+        [FromQuery(Name = "cursor")] string? Cursor);
 
     public sealed record Item(
         long Id, DateTime OccurredAt, string ActorType, string? ActorId, string Action, string? Target, string? Ip,
