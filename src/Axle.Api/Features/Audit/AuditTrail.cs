@@ -53,7 +53,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
     // PostgreSQL keeps microseconds, SQLite keeps ticks: truncating here makes the time hashed into the chain the same
     // after a save and reload on either database.
     private static DateTime Microseconds(DateTime utc) =>
-        new(utc.Ticks - (utc.Ticks % (TimeSpan.TicksPerMillisecond / 1000)), DateTimeKind.Utc);
+        new(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc);
 }
 
 public static class AuditSetup

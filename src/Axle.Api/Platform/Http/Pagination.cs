@@ -299,11 +299,11 @@ public static class Pagination
 
     internal static ProblemHttpResult CursorProblem(CursorError error) => error switch
     {
-        CursorError.Expired => Problems.Create(400, "cursor_expired", "Cursor expired",
+        CursorError.Expired => Problems.Create(StatusCodes.Status400BadRequest, "cursor_expired", "Cursor expired",
             "The cursor is older than 3 days. Start again from the first page."),
-        CursorError.Mismatch => Problems.Create(400, "cursor_mismatch", "Cursor does not match the request",
+        CursorError.Mismatch => Problems.Create(StatusCodes.Status400BadRequest, "cursor_mismatch", "Cursor does not match the request",
             "The cursor was issued for other filters or another sort. Repeat the original query, or drop the cursor."),
-        _ => Problems.Create(400, "invalid_cursor", "Invalid cursor",
+        _ => Problems.Create(StatusCodes.Status400BadRequest, "invalid_cursor", "Invalid cursor",
             "The cursor is not one this list issued. Use nextCursor exactly as returned."),
     };
 
