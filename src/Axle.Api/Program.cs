@@ -12,6 +12,7 @@ builder.AddAxleHosting();
 builder.AddAxleObservability();
 builder.AddAxleData();
 builder.AddAxleHttp();
+builder.AddAxlePagination();
 builder.AddAxleSecurity();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
@@ -28,6 +29,13 @@ if (args.Contains("migrate"))
     return;
 }
 
+// `dotnet run --project src/Axle.Api -- verify-audit` checks the audit hash chain; exit code 3 when broken.
+if (args.Contains(AuditCommand.Name))
+{
+    Environment.ExitCode = await app.Services.VerifyAuditAsync(Console.Out);
+    return;
+}
+
 app.UseAxleHttp();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
@@ -38,6 +46,8 @@ app.UseAuthorization();
 app.MapOperations();
 app.MapClients();
 app.MapAxleOpenApi();
+
+app.MapAudit();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
