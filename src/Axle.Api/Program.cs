@@ -1,4 +1,5 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -16,6 +17,7 @@ builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 
 builder.AddAudit();
+builder.AddIdentityFeature();
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.UseAuthorization();
 
 app.MapOperations();
 app.MapAxleOpenApi();
+app.MapIdentity();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
