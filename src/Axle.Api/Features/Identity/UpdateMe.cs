@@ -8,15 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Identity;
 
-internal sealed record MeResponse(
-    Guid Id, string Email, string Name, string? Phone, IReadOnlyList<string> Roles,
-    AddressDto? DefaultShippingAddress, AddressDto? DefaultBillingAddress, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static MeResponse From(User u) => new(
-        u.Id, u.Email, u.Name, u.Phone, u.RoleNames, AddressDto.From(u.DefaultShippingAddress),
-        AddressDto.From(u.DefaultBillingAddress), u.CreatedAt, u.UpdatedAt);
-}
-
 /// <summary>
 /// Only these members can be changed; anything else in the body (role, email, flags) is refused with 400 by the
 /// global JSON options before this code runs. Absent members stay as they are; an empty phone clears it.
@@ -26,25 +17,6 @@ public sealed record UpdateMeRequest(
     [property: StringLength(User.PhoneMaxLength), RegularExpression(AddressDto.PhonePattern, ErrorMessage = AddressDto.PhoneMessage)] string? Phone,
     AddressDto? DefaultShippingAddress,
     AddressDto? DefaultBillingAddress);
-
-internal static class GetMe
-{
-    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Handle(
-        ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
-    {
-        if (principal.UserId() is not { } userId)
-        {
-            return NotAUser();
-        }
-
-        var user = await db.Set<User>().AsNoTracking().Include(u => u.Roles).FirstOrDefaultAsync(u => u.Id == userId, ct);
-        return user is null ? NotAUser() : TypedResults.Ok(MeResponse.From(user));
-    }
-
-    /// <summary>A machine client, or a user deleted after the token was issued.</summary>
-    internal static ProblemHttpResult NotAUser() =>
-        Problems.Unauthorized("This endpoint needs the access token of an existing user.");
-}
 
 internal static class UpdateMe
 {

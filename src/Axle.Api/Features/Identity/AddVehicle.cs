@@ -18,47 +18,6 @@ public sealed record VehicleRequest(
     [property: StringLength(32)] string? Vin,
     [property: StringLength(VehicleLimits.TextMaxLength)] string? Nickname);
 
-internal sealed record VehicleResponse(
-    Guid Id, int? Year, string? Make, string? Model, string? Submodel, string? Engine, string? Vin, string? Nickname,
-    DateTime CreatedAt)
-{
-    public static VehicleResponse From(GarageVehicle v) =>
-        new(v.Id, v.Year, v.Make, v.Model, v.Submodel, v.Engine, v.Vin, v.Nickname, v.CreatedAt);
-}
-
-/// <summary>The garage is capped (<see cref="IdentityOptions.MaxGarageVehicles"/>), so it is one page; <c>nextCursor</c> is always null.</summary>
-internal sealed record VehicleList(IReadOnlyList<VehicleResponse> Items, string? NextCursor);
-
-internal static class ListVehicles
-{
-    public static async Task<Results<Ok<VehicleList>, ProblemHttpResult>> Handle(
-        ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
-    {
-        if (principal.UserId() is not { } userId)
-        {
-            return GetMe.NotAUser();
-        }
-
-        var rows = await db.Set<GarageVehicle>().AsNoTracking()
-            .Where(v => v.UserId == userId)
-            .OrderBy(v => v.CreatedAt).ThenBy(v => v.Id)
-            .ToListAsync(ct);
-        return TypedResults.Ok(new VehicleList([.. rows.Select(VehicleResponse.From)], null));
-    }
-}
-
-internal static class GetVehicle
-{
-    public static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Handle(
-        Guid id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
-    {
-        var userId = principal.UserId();
-        var vehicle = await db.Set<GarageVehicle>().AsNoTracking()
-            .FirstOrDefaultAsync(v => v.Id == id && v.UserId == userId, ct);
-        return vehicle is null ? Problems.NotFound("No such vehicle in your garage.") : TypedResults.Ok(VehicleResponse.From(vehicle));
-    }
-}
-
 internal static class AddVehicle
 {
     private const string VinAlphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
@@ -139,30 +98,4 @@ internal static class AddVehicle
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-internal static class DeleteVehicle
-{
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
-    {
-        var userId = principal.UserId();
-        var deleted = await db.Set<GarageVehicle>().Where(v => v.Id == id && v.UserId == userId).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? Problems.NotFound("No such vehicle in your garage.") : TypedResults.NoContent();
-    }
-}
-
-internal static class ClearGarage
-{
-    public static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
-    {
-        if (principal.UserId() is not { } userId)
-        {
-            return GetMe.NotAUser();
-        }
-
-        await db.Set<GarageVehicle>().Where(v => v.UserId == userId).ExecuteDeleteAsync(ct);
-        return TypedResults.NoContent();
-    }
 }
