@@ -1,5 +1,6 @@
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Clients;
+using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -19,6 +20,7 @@ builder.AddAxleOpenApi();
 
 builder.AddAudit();
 builder.AddClients();
+builder.AddIdentityFeature();
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ app.UseAuthorization();
 app.MapOperations();
 app.MapClients();
 app.MapAxleOpenApi();
+app.MapIdentity();
 
 app.MapAudit();
 

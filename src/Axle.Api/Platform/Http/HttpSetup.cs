@@ -33,6 +33,11 @@ public static class HttpSetup
             problem.Status = status;
             problem.Instance ??= ctx.HttpContext.Request.Path;
             problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            if (problem is Microsoft.AspNetCore.Http.HttpValidationProblemDetails validation)
+            {
+                ValidationErrorKeys.CamelCase(validation);
+            }
+
             if (!problem.Extensions.ContainsKey("code"))
             {
                 problem.Extensions["code"] = status == 400 && problem is Microsoft.AspNetCore.Http.HttpValidationProblemDetails
