@@ -7,10 +7,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Axle.Tests.Audit;
 
+/// <summary>A database whose audit log starts empty: no bootstrap admin, so start-up records nothing.</summary>
+public sealed class EmptyAuditLogFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Bootstrap:AdminEmail"] = "",
+        ["Bootstrap:AdminPassword"] = "",
+    };
+}
+
 /// <summary>Each test owns a fresh database: tampering with one chain must not leak into another test.</summary>
 public sealed class AuditChainTests : IAsyncLifetime
 {
-    private readonly AxleFactory _factory = new();
+    private readonly AxleFactory _factory = new EmptyAuditLogFactory();
 
     public ValueTask InitializeAsync() => _factory.InitializeAsync();
 

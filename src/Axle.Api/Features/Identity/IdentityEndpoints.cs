@@ -12,7 +12,14 @@ internal static class IdentityEndpoints
     {
         var services = builder.Services;
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section)
+            .PostConfigure(o =>
+            {
+                // An empty variable (Bootstrap__AdminEmail=) means "not set", not "an invalid address".
+                o.AdminEmail = string.IsNullOrWhiteSpace(o.AdminEmail) ? null : o.AdminEmail.Trim();
+                o.AdminPassword = string.IsNullOrEmpty(o.AdminPassword) ? null : o.AdminPassword;
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHasherOptions>().Configure<IOptions<IdentityOptions>>((hasher, identity) =>
         {
             hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
