@@ -24,6 +24,8 @@ public sealed class GarageTests(AxleFactory factory) : IClassFixture<AxleFactory
         var created = await camry.AssertJsonAsync(HttpStatusCode.Created);
         var vinBody = await byVin.AssertJsonAsync(HttpStatusCode.Created);
         Assert.Equal("1HGCM82633A004352", vinBody.GetProperty("vin").GetString());
+        Assert.Equal(2003, vinBody.GetProperty("year").GetInt32());
+        Assert.Equal("Honda", vinBody.GetProperty("make").GetString());
         var id = created.GetProperty("id").GetGuid();
         Assert.Equal($"/api/v1/users/me/vehicles/{id}", camry.Headers.Location?.ToString());
 
@@ -71,6 +73,7 @@ public sealed class GarageTests(AxleFactory factory) : IClassFixture<AxleFactory
     [InlineData(null, "Ford", "Focus", null, "year")]
     [InlineData(null, null, null, "1HGCM82633A00435", "vin")]
     [InlineData(null, null, null, "1HGCM82633AOO4352", "vin")]
+    [InlineData(null, null, null, "1HGCM82643A004352", "vin")]
     public async Task Invalid_vehicles_are_400_naming_the_field(int? year, string? make, string? model, string? vin, string field)
     {
         var client = await factory.CreateCustomerClientAsync();

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using Axle.Api.Features.Vehicles;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Security;
@@ -20,7 +21,6 @@ public sealed record VehicleRequest(
 
 internal static class AddVehicle
 {
-    private const string VinAlphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
 
     public static async Task<Results<Created<VehicleResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         VehicleRequest request, ClaimsPrincipal principal, AppDbContext db, IOptions<IdentityOptions> options,
@@ -41,6 +41,11 @@ internal static class AddVehicle
             return Problems.Validation(errors);
         }
 
+        // A VIN fills in what the caller left out: model year always, make when the WMI is known.
+        var decoded = vin is null ? null : VinDecoder.Decode(vin).Vehicle;
+        var year = request.Year ?? decoded?.ModelYear;
+        make ??= decoded?.Make;
+
         var count = await db.Set<GarageVehicle>().CountAsync(v => v.UserId == userId, ct);
         if (count >= options.Value.MaxGarageVehicles)
         {
@@ -48,7 +53,7 @@ internal static class AddVehicle
                 $"A garage holds at most {options.Value.MaxGarageVehicles} vehicles. Remove one first.");
         }
 
-        var vehicle = new GarageVehicle(userId, request.Year, make, model, Clean(request.Submodel), Clean(request.Engine), vin,
+        var vehicle = new GarageVehicle(userId, year, make, model, Clean(request.Submodel), Clean(request.Engine), vin,
             Clean(request.Nickname), now);
         db.Add(vehicle);
         await db.SaveChangesAsync(ct);
@@ -60,14 +65,10 @@ internal static class AddVehicle
         var errors = new Dictionary<string, string[]>();
         if (vin is not null)
         {
-            // Length and alphabet only (49 CFR 565: no I, O, Q); check digit and decoding belong to the VIN decoder.
-            if (vin.Length != 17)
+            var result = VinDecoder.Decode(vin);
+            if (!result.IsValid)
             {
-                errors["vin"] = ["A VIN has exactly 17 characters."];
-            }
-            else if (!vin.All(VinAlphabet.Contains))
-            {
-                errors["vin"] = ["A VIN uses only digits and the letters A–Z except I, O and Q."];
+                errors["vin"] = [.. result.Errors.Select(e => e.Message)];
             }
         }
 
