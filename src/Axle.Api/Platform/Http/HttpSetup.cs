@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -47,6 +48,7 @@ public static class HttpSetup
             }
         });
         services.AddExceptionHandler<ExceptionProblemHandler>();
+        services.AddWorker<IdempotencyPurgeWorker>();
 
         services.AddResponseCompression(o =>
         {
