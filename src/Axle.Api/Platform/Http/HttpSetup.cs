@@ -34,9 +34,14 @@ public static class HttpSetup
             problem.Status = status;
             problem.Instance ??= ctx.HttpContext.Request.Path;
             problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            if (problem is HttpValidationProblemDetails validation)
+            {
+                Problems.NormalizeValidation(validation);
+            }
+
             if (!problem.Extensions.ContainsKey("code"))
             {
-                problem.Extensions["code"] = status == 400 && problem is Microsoft.AspNetCore.Http.HttpValidationProblemDetails
+                problem.Extensions["code"] = status == 400 && problem is HttpValidationProblemDetails
                     ? "validation_failed"
                     : Problems.DefaultCode(status);
             }
