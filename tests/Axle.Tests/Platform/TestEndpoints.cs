@@ -32,6 +32,7 @@ public class PlatformFactory : AxleFactory
 public sealed class TestEndpointState
 {
     private readonly ConcurrentDictionary<string, int> _executions = new();
+    private readonly ConcurrentDictionary<string, int> _entries = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _entered = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
     private readonly ConcurrentDictionary<string, long> _versions = new();
@@ -43,7 +44,14 @@ public sealed class TestEndpointState
     /// <summary>Completes once a slow handler for <paramref name="name"/> is running.</summary>
     public Task Entered(string name) => _entered.GetOrAdd(name, _ => NewSource()).Task;
 
-    public void SignalEntered(string name) => _entered.GetOrAdd(name, _ => NewSource()).TrySetResult();
+    public void SignalEntered(string name)
+    {
+        _entries.AddOrUpdate(name, 1, (_, n) => n + 1);
+        _entered.GetOrAdd(name, _ => NewSource()).TrySetResult();
+    }
+
+    /// <summary>How many slow handlers for <paramref name="name"/> have started (they count as executions only once released).</summary>
+    public int Entries(string name) => _entries.GetValueOrDefault(name);
 
     /// <summary>The gate a slow handler for <paramref name="name"/> waits on; the test opens it.</summary>
     public TaskCompletionSource Gate(string name) => _gates.GetOrAdd(name, _ => NewSource());
@@ -74,14 +82,9 @@ internal sealed class TestEndpointsStartupFilter : IStartupFilter
     {
         next(app);
 
-        // After the app's own configuration, the pipeline's properties still name the WebApplication as the endpoint
-        // route builder. Endpoints added to it here join the app's data source before the first request is routed.
-        if (!app.Properties.TryGetValue("__EndpointRouteBuilder", out var value) || value is not IEndpointRouteBuilder routes)
-        {
-            throw new InvalidOperationException("The app's endpoint route builder was not found; test endpoints cannot be mapped.");
-        }
-
-        TestEndpoints.Map(routes);
+        // After the app's own configuration the pipeline still names the WebApplication as its endpoint route builder,
+        // so UseEndpoints maps onto the app's routes (matched by its UseRouting) and publishes them to the OpenAPI document.
+        app.UseEndpoints(TestEndpoints.Map);
     };
 }
 
