@@ -1,6 +1,5 @@
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,65 +7,44 @@ namespace Axle.Api.Features.Identity;
 
 internal sealed record UserSummary(Guid Id, string Email, string Name, IReadOnlyList<string> Roles, DateTime CreatedAt);
 
-internal sealed record UserList(IReadOnlyList<UserSummary> Items, string? NextCursor);
+/// <summary>Keyset position in the user list: the last normalized email (unique).</summary>
+internal readonly record struct EmailKey(string Email);
 
 internal static class ListUsers
 {
-    private const string CursorPurpose = "Axle.Identity.ListUsers.Cursor";
+    private const string Purpose = "admin-users";
 
     /// <summary>Users ordered by normalized email (unique), seeking past the cursor; optional email prefix filter.</summary>
-    public static async Task<Results<Ok<UserList>, ProblemHttpResult>> Handle(
-        int? limit, string? cursor, string? email, HttpContext http, AppDbContext db, IDataProtectionProvider protection,
+    public static async Task<Results<Ok<Page<UserSummary>>, ProblemHttpResult>> Handle(
+        string? limit, string? cursor, string? email, HttpContext http, AppDbContext db, CursorCodec cursors,
         CancellationToken ct)
     {
-        if (limit is < 0)
+        var prefix = string.IsNullOrWhiteSpace(email) ? null : User.NormalizeEmail(email);
+        var fingerprint = Pagination.Fingerprint("email asc", ("email", prefix));
+        if (!cursors.TryOpen<EmailKey>(Purpose, fingerprint, limit, cursor, out var page, out var problem))
         {
-            return Problems.BadRequest("invalid_limit", "limit must be between 1 and 100.");
+            return problem;
         }
 
-        var take = limit is null or 0 ? 25 : Math.Min(limit.Value, 100);
-        var protector = protection.CreateProtector(CursorPurpose);
         var query = db.Set<User>().AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(email))
+        if (prefix is not null)
         {
-            var prefix = User.NormalizeEmail(email);
             query = query.Where(u => u.NormalizedEmail.StartsWith(prefix));
         }
 
-        if (!string.IsNullOrEmpty(cursor))
+        if (page.After is { } after)
         {
-            string after;
-            try
-            {
-                after = protector.Unprotect(cursor);
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                return Problems.BadRequest("invalid_cursor", "The cursor is not valid. Start again without it.");
-            }
-
-            query = query.Where(u => string.Compare(u.NormalizedEmail, after) > 0);
+            query = query.Where(u => string.Compare(u.NormalizedEmail, after.Email) > 0);
         }
 
-        var page = await query
+        var rows = await query
             .OrderBy(u => u.NormalizedEmail)
-            .Take(take + 1)
             .Select(u => new
             {
                 u.Id, u.Email, u.NormalizedEmail, u.Name, u.CreatedAt,
                 Roles = u.Roles.Select(r => r.Role).OrderBy(r => r).ToList(),
             })
-            .ToListAsync(ct);
-        var items = page.Take(take).Select(u => new UserSummary(u.Id, u.Email, u.Name, u.Roles, u.CreatedAt)).ToList();
-        string? next = null;
-        if (page.Count > take)
-        {
-            next = protector.Protect(page[take - 1].NormalizedEmail);
-            var url = $"{http.Request.PathBase}{http.Request.Path}?limit={take}&cursor={Uri.EscapeDataString(next)}"
-                + (string.IsNullOrWhiteSpace(email) ? "" : "&email=" + Uri.EscapeDataString(email));
-            http.Response.Headers.Link = $"<{url}>; rel=\"next\"";
-        }
-
-        return TypedResults.Ok(new UserList(items, next));
+            .ToPageAsync(page, u => new EmailKey(u.NormalizedEmail), ct);
+        return http.PageResult(rows.Select(u => new UserSummary(u.Id, u.Email, u.Name, u.Roles, u.CreatedAt)));
     }
 }
