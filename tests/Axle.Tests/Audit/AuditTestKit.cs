@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Axle.Api.Features.Audit;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Security;
@@ -12,10 +11,10 @@ namespace Axle.Tests.Audit;
 internal static class AuditTestKit
 {
     public static HttpClient AdminClient(this AxleFactory factory) =>
-        factory.ClientWithRoles(AxleFactory.AdminEmail, Roles.Admin);
+        TestClients.CreateUserClient(factory, Guid.NewGuid(), Roles.Admin);
 
     public static HttpClient CustomerClient(this AxleFactory factory) =>
-        factory.ClientWithRoles("customer@axle.test", Roles.Customer);
+        TestClients.CreateUserClient(factory, Guid.NewGuid(), Roles.Customer);
 
     public static async Task<List<long>> AppendAsync(
         this AxleFactory factory, string action, int count = 1, string? target = null, object? details = null)
@@ -49,11 +48,4 @@ internal static class AuditTestKit
         await db.Database.ExecuteSqlRawAsync(sql, parameters, TestContext.Current.CancellationToken);
     }
 
-    private static HttpClient ClientWithRoles(this AxleFactory factory, string email, params string[] roles)
-    {
-        var token = factory.Services.GetRequiredService<AccessTokenIssuer>().IssueForUser(Guid.NewGuid(), email, "Tester", roles);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        return client;
-    }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Axle.Api.Platform.Security;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Axle.Tests.Infrastructure;
 
@@ -15,24 +14,14 @@ public static class ClientCredentials
     public const string TokenPath = "/oauth/token";
 
     /// <summary>An HTTP client carrying a freshly issued user access token with the given roles.</summary>
-    public static HttpClient CreateUserClient(this AxleFactory factory, params string[] roles)
-    {
-        var issuer = factory.Services.GetRequiredService<AccessTokenIssuer>();
-        var token = issuer.IssueForUser(Guid.NewGuid(), "user@axle.test", "Test User", roles);
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        return client;
-    }
+    public static HttpClient CreateUserClient(this AxleFactory factory, params string[] roles) =>
+        TestClients.CreateUserClient(factory, Guid.NewGuid(), roles);
 
     public static HttpClient CreateAdminClient(this AxleFactory factory) => factory.CreateUserClient(Roles.Admin);
 
     /// <summary>An HTTP client carrying the given bearer token.</summary>
-    public static HttpClient CreateBearerClient(this AxleFactory factory, string accessToken)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return client;
-    }
+    public static HttpClient CreateBearerClient(this AxleFactory factory, string accessToken) =>
+        factory.CreateClientWithToken(accessToken);
 
     public static async Task<TestClient> CreateMachineClientAsync(
         this HttpClient admin, string name, params string[] scopes)
