@@ -36,6 +36,31 @@ public sealed class ProfileTests(AxleFactory factory) : IClassFixture<AxleFactor
     }
 
     [Fact]
+    public async Task Me_has_an_etag_that_answers_304_and_guards_patch_against_stale_copies()
+    {
+        var (client, _) = await factory.CreateCustomerAsync();
+        var first = await client.GetAsync("/api/v1/users/me", Ct);
+        var etag = first.Headers.ETag!.Tag;
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        var notModified = await client.SendAsync(conditional, Ct);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/users/me") { Content = JsonContent.Create(new { name = "Renamed" }) };
+        patch.Headers.TryAddWithoutValidation("If-Match", etag);
+        var patched = await client.SendAsync(patch, Ct);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.NotEqual(etag, patched.Headers.ETag!.Tag);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/users/me") { Content = JsonContent.Create(new { name = "Lost update" }) };
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        await (await client.SendAsync(stale, Ct)).AssertProblemAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        var me = await (await client.GetAsync("/api/v1/users/me", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Renamed", me.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Patch_me_changes_name_phone_and_default_addresses()
     {
         var (client, user) = await factory.CreateCustomerAsync();

@@ -18,8 +18,8 @@ internal sealed record MeResponse(
 
 internal static class GetMe
 {
-    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Handle(
-        ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<MeResponse>, NotModifiedResult, ProblemHttpResult>> Handle(
+        ClaimsPrincipal principal, HttpContext http, AppDbContext db, CancellationToken ct)
     {
         if (principal.UserId() is not { } userId)
         {
@@ -27,7 +27,17 @@ internal static class GetMe
         }
 
         var user = await db.Set<User>().AsNoTracking().Include(u => u.Roles).FirstOrDefaultAsync(u => u.Id == userId, ct);
-        return user is null ? NotAUser() : TypedResults.Ok(MeResponse.From(user));
+        if (user is null)
+        {
+            return NotAUser();
+        }
+
+        if (Conditional.CheckIfNoneMatch(http, ETags.From(user.Version)) is { } notModified)
+        {
+            return notModified;
+        }
+
+        return TypedResults.Ok(MeResponse.From(user));
     }
 
     /// <summary>A machine client, or a user deleted after the token was issued.</summary>

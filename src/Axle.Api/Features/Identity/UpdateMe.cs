@@ -21,7 +21,8 @@ public sealed record UpdateMeRequest(
 internal static class UpdateMe
 {
     public static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        UpdateMeRequest request, ClaimsPrincipal principal, AppDbContext db, TimeProvider time, CancellationToken ct)
+        UpdateMeRequest request, ClaimsPrincipal principal, HttpContext http, AppDbContext db, TimeProvider time,
+        CancellationToken ct)
     {
         if (principal.UserId() is not { } userId)
         {
@@ -40,6 +41,12 @@ internal static class UpdateMe
             return GetMe.NotAUser();
         }
 
+        // If-Match is optional here (a profile is the caller's own), but a stale one is refused.
+        if (Conditional.CheckIfMatch(http, ETags.From(user.Version)) is { } failed)
+        {
+            return failed;
+        }
+
         user.UpdateProfile(name, request.Phone?.Trim(), request.DefaultShippingAddress?.ToEntity(),
             request.DefaultBillingAddress?.ToEntity(), time.GetUtcNow().UtcDateTime);
         try
@@ -52,6 +59,7 @@ internal static class UpdateMe
                 "The profile was changed by another request at the same time. Read it again and retry.");
         }
 
+        Conditional.SetETag(http, ETags.From(user.Version));
         return TypedResults.Ok(MeResponse.From(user));
     }
 }
