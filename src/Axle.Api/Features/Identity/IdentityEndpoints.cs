@@ -30,6 +30,7 @@ internal static class IdentityEndpoints
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<TokenPairs>();
         services.AddStartupTask<BootstrapAdmin>();
+        services.AddWorker<IdentityCleanupWorker>();
         return builder;
     }
 
