@@ -45,6 +45,20 @@ public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFac
     }
 
     [Fact]
+    public async Task OpenApi_marks_secured_operations_with_bearer_and_their_401_and_403()
+    {
+        var doc = await (await factory.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken))
+            .AssertJsonAsync(HttpStatusCode.OK);
+        var paths = doc.GetProperty("paths");
+        var me = paths.GetProperty("/api/v1/users/me").GetProperty("get");
+        Assert.True(me.GetProperty("security")[0].TryGetProperty("Bearer", out _));
+        Assert.True(me.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(me.GetProperty("responses").TryGetProperty("403", out _));
+        var login = paths.GetProperty("/api/v1/auth/login").GetProperty("post");
+        Assert.False(login.TryGetProperty("security", out _));
+    }
+
+    [Fact]
     public async Task Docs_page_is_served_as_html()
     {
         var response = await factory.CreateClient().GetAsync("/docs", TestContext.Current.CancellationToken);

@@ -29,6 +29,28 @@ public static class OpenApiSetup
                 };
                 return Task.CompletedTask;
             });
+
+            // Endpoints that need a token say so: the Bearer requirement, and the 401/403 problems they can answer.
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                var secured = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
+                    && !metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+                if (!secured)
+                {
+                    return Task.CompletedTask;
+                }
+
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement
+                {
+                    [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [],
+                });
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid access token (problem details)." });
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Authenticated but not allowed (problem details)." });
+                return Task.CompletedTask;
+            });
         });
         return builder;
     }
