@@ -6,6 +6,6 @@ name=${1:?usage: scripts/add-migration.sh <MigrationName>}
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
 dotnet ef migrations add "$name" --project src/Axle.Api --context SqliteAppDbContext \
-  --output-dir Platform/Data/Migrations/Sqlite --namespace Axle.Api.Platform.Data.Migrations.Sqlite
+  --output-dir Platform/Data/Migrations/Sqlite
 dotnet ef migrations add "$name" --project src/Axle.Api --context PostgresAppDbContext \
-  --output-dir Platform/Data/Migrations/Postgres --namespace Axle.Api.Platform.Data.Migrations.Postgres
+  --output-dir Platform/Data/Migrations/Postgres

@@ -1,4 +1,6 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Clients;
+using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -11,11 +13,14 @@ builder.AddAxleHosting();
 builder.AddAxleObservability();
 builder.AddAxleData();
 builder.AddAxleHttp();
+builder.AddAxlePagination();
 builder.AddAxleSecurity();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 
 builder.AddAudit();
+builder.AddClients();
+builder.AddIdentityFeature();
 
 var app = builder.Build();
 
@@ -26,14 +31,26 @@ if (args.Contains("migrate"))
     return;
 }
 
+// `dotnet run --project src/Axle.Api -- verify-audit` checks the audit hash chain; exit code 3 when broken.
+if (args.Contains(AuditCommand.Name))
+{
+    Environment.ExitCode = await app.Services.VerifyAuditAsync(Console.Out);
+    return;
+}
+
 app.UseAxleHttp();
+app.UseTokenEndpointRateLimiting();
 app.UseRouting();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapOperations();
+app.MapClients();
 app.MapAxleOpenApi();
+app.MapIdentity();
+
+app.MapAudit();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

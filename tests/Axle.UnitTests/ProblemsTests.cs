@@ -22,4 +22,13 @@ public sealed class ProblemsTests
         Assert.Equal("internal_error", code);
         Assert.DoesNotContain("SELECT", detail, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Name", "name")]
+    [InlineData("ShippingAddress.PostalCode", "shippingAddress.postalCode")]
+    [InlineData("Items[0].Quantity", "items[0].quantity")]
+    [InlineData("quantity", "quantity")]
+    [InlineData("", "")]
+    public void Validation_field_keys_use_the_json_names(string key, string expected) =>
+        Assert.Equal(expected, Problems.JsonFieldName(key));
 }

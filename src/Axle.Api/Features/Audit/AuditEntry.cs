@@ -88,6 +88,6 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(e => e.PreviousHash).HasMaxLength(64);
         b.Property(e => e.Hash).HasMaxLength(64);
         b.HasIndex(e => e.ChainSequence).IsUnique();
-        b.HasIndex(e => e.OccurredAt);
+        b.HasIndex(e => new { e.OccurredAt, e.Id });
     }
 }

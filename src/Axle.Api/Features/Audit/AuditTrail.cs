@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Security;
 
 namespace Axle.Api.Features.Audit;
@@ -36,7 +37,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
         }
 
         var entry = new AuditEntry(
-            time.GetUtcNow().UtcDateTime,
+            Microseconds(time.GetUtcNow().UtcDateTime),
             actor.Type,
             actor.Id,
             action,
@@ -48,6 +49,11 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
         db.Add(entry);
         return entry;
     }
+
+    // PostgreSQL keeps microseconds, SQLite keeps ticks: truncating here makes the time hashed into the chain the same
+    // after a save and reload on either database.
+    private static DateTime Microseconds(DateTime utc) =>
+        new(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc);
 }
 
 public static class AuditSetup
@@ -56,6 +62,8 @@ public static class AuditSetup
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddScoped<AuditVerifier>();
+        builder.Services.AddWorker<AuditChainer>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -33,9 +34,14 @@ public static class HttpSetup
             problem.Status = status;
             problem.Instance ??= ctx.HttpContext.Request.Path;
             problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+            if (problem is HttpValidationProblemDetails validation)
+            {
+                Problems.NormalizeValidation(validation);
+            }
+
             if (!problem.Extensions.ContainsKey("code"))
             {
-                problem.Extensions["code"] = status == 400 && problem is Microsoft.AspNetCore.Http.HttpValidationProblemDetails
+                problem.Extensions["code"] = status == 400 && problem is HttpValidationProblemDetails
                     ? "validation_failed"
                     : Problems.DefaultCode(status);
             }
@@ -47,6 +53,7 @@ public static class HttpSetup
             }
         });
         services.AddExceptionHandler<ExceptionProblemHandler>();
+        services.AddWorker<IdempotencyPurgeWorker>();
 
         services.AddResponseCompression(o =>
         {

@@ -59,6 +59,53 @@ public static class Problems
     public static ValidationProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]> { [field] = [message] });
 
+    /// <summary>
+    /// Makes a validation problem look the same wherever it was produced (the framework's validation filter, a handler):
+    /// field keys in the JSON (camelCase) names clients send (<c>Items[0].Quantity</c> → <c>items[0].quantity</c>),
+    /// and the project's <c>validation-failed</c> type instead of the generic RFC 9110 link.
+    /// </summary>
+    public static void NormalizeValidation(HttpValidationProblemDetails problem)
+    {
+        if (problem.Status is null or StatusCodes.Status400BadRequest
+            && (problem.Type is null || problem.Type.StartsWith("https://tools.ietf.org/html/rfc9110", StringComparison.Ordinal)))
+        {
+            problem.Type = TypeBase + "validation-failed";
+        }
+
+        if (problem.Errors.Count == 0 || problem.Errors.Keys.All(k => JsonFieldName(k) == k))
+        {
+            return;
+        }
+
+        var errors = problem.Errors.ToList();
+        problem.Errors.Clear();
+        foreach (var (key, messages) in errors)
+        {
+            var name = JsonFieldName(key);
+            problem.Errors[name] = problem.Errors.TryGetValue(name, out var existing) ? [.. existing, .. messages] : messages;
+        }
+    }
+
+    /// <summary>camelCases each member of a dotted/indexed path; empty keys (whole-body errors) stay empty.</summary>
+    internal static string JsonFieldName(string key)
+    {
+        if (key.Length == 0)
+        {
+            return key;
+        }
+
+        var parts = key.Split('.');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var member = bracket < 0 ? part : part[..bracket];
+            parts[i] = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member) + (bracket < 0 ? "" : part[bracket..]);
+        }
+
+        return string.Join('.', parts);
+    }
+
     /// <summary>A stable code for statuses that the framework produces without one (empty 401, 404, 405 ...).</summary>
     public static string DefaultCode(int status) => status switch
     {

@@ -6,8 +6,12 @@ public sealed class JwtOptions
 {
     public const string Section = "Jwt";
 
+    /// <summary>
+    /// The <c>iss</c> of every access token, compared as an exact string. An absolute URI in canonical form
+    /// (OpenIddict, which issues machine tokens, requires one and writes it as <see cref="Uri.AbsoluteUri"/>).
+    /// </summary>
     [Required]
-    public string Issuer { get; set; } = "axle";
+    public string Issuer { get; set; } = "https://axle.local/";
 
     [Required]
     public string Audience { get; set; } = "axle-api";

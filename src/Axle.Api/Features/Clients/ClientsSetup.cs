@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Security;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+
+namespace Axle.Api.Features.Clients;
+
+/// <summary>
+/// Machine clients: OAuth 2.0 client credentials (RFC 6749 §4.4) served by OpenIddict at <c>/oauth/token</c>, and the
+/// admin endpoints that create, list and revoke clients.
+/// </summary>
+public static class ClientsSetup
+{
+    public const string TokenPath = "/oauth/token";
+
+    public static WebApplicationBuilder AddClients(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // OpenIddict wants an absolute issuer and writes it as Uri.AbsoluteUri; JwtBearer compares `iss` as a string.
+        // Demanding the canonical form keeps user tokens and machine tokens on one validation path.
+        services.AddOptions<JwtOptions>().Validate(
+            o => Uri.TryCreate(o.Issuer, UriKind.Absolute, out var uri) && uri.AbsoluteUri == o.Issuer,
+            "Jwt:Issuer must be an absolute URI in canonical form, e.g. https://axle.local/.");
+
+        services.AddOpenIddict()
+            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<AppDbContext>())
+            .AddServer(o =>
+            {
+                o.SetTokenEndpointUris(TokenPath.TrimStart('/'));
+                o.AllowClientCredentialsFlow();
+                o.RegisterScopes([.. MachineScopes.All]);
+
+                // OpenIddict answers a scope outside the client's permissions with invalid_request; RFC 6749 §5.2 says
+                // invalid_scope. IssueToken enforces the permissions itself and answers invalid_scope.
+                o.IgnoreScopePermissions();
+
+                // Access tokens are signed JWTs that every resource server (this API) reads itself; nothing to look up.
+                o.DisableAccessTokenEncryption();
+                o.DisableTokenStorage();
+                o.DisableAuthorizationStorage();
+
+                // TLS ends at the proxy (or Security:RequireHttps redirects); OpenIddict must not refuse plain HTTP.
+                o.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .DisableTransportSecurityRequirement()
+                    .SetRealm("axle")
+                    .SuppressJsonResponseIndentation();
+            });
+
+        // Keys and lifetimes come from services (the shared ES256 key, the data directory), so they are set here.
+        services.AddOptions<OpenIddictServerOptions>()
+            .Configure<SigningKeys, AppPaths, IOptions<JwtOptions>>((o, keys, paths, jwt) =>
+            {
+                o.Issuer = new Uri(jwt.Value.Issuer, UriKind.Absolute);
+                o.AccessTokenLifetime = TimeSpan.FromMinutes(jwt.Value.AccessTokenMinutes);
+                o.SigningCredentials.Add(keys.Credentials);
+                o.EncryptionCredentials.Add(new EncryptingCredentials(
+                    EncryptionKey(paths), SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+            });
+        return builder;
+    }
+
+    /// <summary>
+    /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
+    /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
+    /// </summary>
+    public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
+    {
+        var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        var quota = new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limits.AuthPermits,
+            Window = TimeSpan.FromSeconds(limits.WindowSeconds),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        app.UseRateLimiter(new RateLimiterOptions
+        {
+            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
+                    ? RateLimitPartition.GetFixedWindowLimiter("token:" + RateLimiting.ClientIp(ctx), _ => quota)
+                    : RateLimitPartition.GetNoLimiter("")),
+            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+            OnRejected = RateLimiting.WriteRejectionAsync,
+        });
+        return app;
+    }
+
+    public static WebApplication MapClients(this WebApplication app)
+    {
+        app.MapPost(TokenPath, IssueToken.Handle)
+            .WithTags("OAuth")
+            .WithSummary("OAuth 2.0 token endpoint (client credentials)")
+            .WithDescription("RFC 6749 §4.4. Client authentication by HTTP Basic (preferred) or client_id/client_secret " +
+                "in the form. Errors use the RFC 6749 §5.2 form, not problem details.")
+            .Accepts<TokenRequestForm>("application/x-www-form-urlencoded")
+            .Produces<TokenResponse>()
+            .Produces<OAuthError>(StatusCodes.Status400BadRequest)
+            .Produces<OAuthError>(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AllowAnonymous();
+
+        var admin = app.MapGroup("/api/v1/admin/clients")
+            .WithTags("Machine clients")
+            .RequireAuthorization(Policies.Admin);
+        admin.MapPost("/", CreateClient.Handle).WithSummary("Create a machine client; its secret is shown only here");
+        admin.MapGet("/", ListClients.Handle).WithSummary("List machine clients (never secrets)");
+        admin.MapGet("/{clientId}", GetClient.Handle).WithSummary("One machine client (never its secret)");
+        admin.MapDelete("/{clientId}", DeleteClient.Handle).WithSummary("Revoke a machine client");
+        return app;
+    }
+
+    /// <summary>
+    /// OpenIddict insists on an encryption key even though access tokens are only signed. A 256-bit key is generated
+    /// once into the data directory, next to the signing key, and never leaves it.
+    /// </summary>
+    private static SymmetricSecurityKey EncryptionKey(AppPaths paths)
+    {
+        var encoded = SigningKeys.LoadOrCreate(
+            Path.Combine(paths.KeysDirectory, "oauth-encryption.key"),
+            () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        return new SymmetricSecurityKey(Convert.FromBase64String(encoded.Trim()));
+    }
+}

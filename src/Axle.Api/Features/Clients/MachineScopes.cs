@@ -1,0 +1,34 @@
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Axle.Api.Features.Clients;
+
+/// <summary>The scopes a machine client can be granted. A client asks for a subset at <c>/oauth/token</c>.</summary>
+public static class MachineScopes
+{
+    public const string CatalogWrite = "catalog:write";
+    public const string InventoryWrite = "inventory:write";
+    public const string InventoryRead = "inventory:read";
+    public const string OrdersRead = "orders:read";
+    public const string OrdersWrite = "orders:write";
+    public const string ShipmentsWrite = "shipments:write";
+    public const string SuppliersWrite = "suppliers:write";
+    public const string WebhooksManage = "webhooks:manage";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        CatalogWrite, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, ShipmentsWrite, SuppliersWrite, WebhooksManage,
+    ];
+
+    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
+
+    /// <summary>A client's scopes are stored as OpenIddict scope permissions (<c>scp:inventory:write</c>).</summary>
+    public static string ToPermission(string scope) => Permissions.Prefixes.Scope + scope;
+
+    public static string[] FromPermissions(IEnumerable<string> permissions) =>
+    [
+        .. permissions
+            .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            .Select(p => p[Permissions.Prefixes.Scope.Length..])
+            .Order(StringComparer.Ordinal),
+    ];
+}
