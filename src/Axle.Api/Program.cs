@@ -1,4 +1,5 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
@@ -21,6 +22,7 @@ builder.AddAxleOpenApi();
 builder.AddAudit();
 builder.AddClients();
 builder.AddIdentityFeature();
+builder.AddCatalog();
 
 var app = builder.Build();
 
@@ -51,6 +53,7 @@ app.MapAxleOpenApi();
 app.MapIdentity();
 
 app.MapAudit();
+app.MapCatalog();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
