@@ -1,5 +1,6 @@
 using Axle.Api.Features.Vehicles;
 using Axle.Api.Platform.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Axle.Api.Features.Catalog;
 
@@ -9,6 +10,8 @@ public static class CatalogEndpoints
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.Services.AddStartupTask<DemoCatalog>();
+        builder.Services.AddOutputCache();
+        builder.Services.TryAddScoped<IPartUsage, NoPartUsage>();
         return builder;
     }
 

@@ -108,6 +108,28 @@ public sealed class Part
     public void AddDocument(string url, string title, DocumentType type, long? sizeBytes) =>
         _documents.Add(new PartDocument(url, title, type, sizeBytes));
 
+    /// <summary>Replaces the identifying and commercial fields; the caller then calls <see cref="Touch"/> once per write.</summary>
+    public void Revise(string sku, string partNumber, int brandId, int categoryId, string name, long priceMinor, string currency)
+    {
+        Sku = sku;
+        SetPartNumber(partNumber);
+        BrandId = brandId;
+        CategoryId = categoryId;
+        Name = name;
+        PriceMinor = priceMinor;
+        Currency = currency;
+    }
+
+    public void SetStatus(PartStatus status) => Status = status;
+
+    /// <summary>Removes attributes, images and documents (the rows are deleted as orphans on save).</summary>
+    public void ClearContent()
+    {
+        _attributes.Clear();
+        _images.Clear();
+        _documents.Clear();
+    }
+
     public void Discontinue(DateTime now)
     {
         Status = PartStatus.Discontinued;
