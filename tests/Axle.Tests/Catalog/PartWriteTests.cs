@@ -245,6 +245,31 @@ public sealed class PartWriteTests(AxleFactory factory) : IClassFixture<AxleFact
         Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
     }
 
+    [Theory]
+    [InlineData("""{"price":{"amount":"cheap"}}""", "price.amount")]
+    [InlineData("""{"status":"sold_out"}""", "status")]
+    public async Task Patch_refuses_values_of_the_wrong_type(string patch, string field)
+    {
+        var (client, id, etag, _) = await CreatePartAsync();
+
+        var response = await SendPatchAsync(client, id, patch, etag);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Put_returns_409_when_the_new_sku_belongs_to_another_part()
+    {
+        var (client, _, _, other) = await CreatePartAsync();
+        var (_, id, etag, body) = await CreatePartAsync();
+        body["sku"] = other["sku"];
+
+        var response = await SendAsync(client, HttpMethod.Put, id, JsonSerializer.Serialize(body), etag);
+
+        await response.AssertProblemAsync(HttpStatusCode.Conflict, "sku_taken");
+    }
+
     [Fact]
     public async Task Delete_removes_an_unreferenced_part()
     {
