@@ -61,7 +61,7 @@ public sealed record PartRequest(
 /// Rules the annotations cannot express (money precision, URL schemes, duplicates) plus the required members, so a
 /// merged PATCH document that never passed through the framework's validation is still checked.
 /// </summary>
-public static partial class PartRules
+internal static partial class PartRules
 {
     public const string SkuPattern = "^[A-Z0-9][A-Z0-9._-]{1,63}$";
     public const string SkuMessage = "A SKU is 2-64 characters: upper-case letters, digits, '.', '_' or '-', starting with a letter or digit.";
