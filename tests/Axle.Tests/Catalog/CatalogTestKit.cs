@@ -39,14 +39,19 @@ internal sealed class CatalogSeed(AxleFactory factory)
         return await AddAsync(part);
     }
 
-    public async Task<T> AddAsync<T>(T entity)
+    /// <summary>Saves the entity and, like every catalog write, drops cached catalog responses (unless told not to).</summary>
+    public async Task<T> AddAsync<T>(T entity, bool invalidateCache = true)
         where T : class
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.Add(entity);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        await CatalogCache.InvalidateAsync(scope.ServiceProvider, TestContext.Current.CancellationToken);
+        if (invalidateCache)
+        {
+            await CatalogCache.InvalidateAsync(scope.ServiceProvider, TestContext.Current.CancellationToken);
+        }
+
         return entity;
     }
 

@@ -408,6 +408,28 @@ public sealed class PartSearchTests(AxleFactory factory) : IClassFixture<AxleFac
         Assert.NotEqual(etag, changed.Headers.ETag);
     }
 
+    [Fact]
+    public async Task Anonymous_responses_are_cached_until_catalog_cache_invalidate_is_called()
+    {
+        var seed = new CatalogSeed(factory);
+        var brand = await seed.BrandAsync();
+        var category = await seed.CategoryAsync("Relays");
+        var first = await seed.PartAsync(brand, category, "Relay A");
+        var url = $"{CatalogHttp.Parts}?brand={brand.Slug}";
+        Assert.Equal([first.Id], (await _client.GetPageAsync(url)).Ids());
+
+        var second = await seed.AddAsync(new Part($"SKU-{seed.Tag}-b", $"RL-{seed.Tag}", brand.Id, category.Id, "Relay B", 100, "USD",
+            DateTime.UtcNow), invalidateCache: false);
+        Assert.Equal([first.Id], (await _client.GetPageAsync(url)).Ids());
+
+        // A signed-in caller is never served from the shared cache.
+        var staff = factory.CreateUserClient("catalog_manager");
+        Assert.Equal([first.Id, second.Id], (await staff.GetPageAsync(url)).Ids());
+
+        await CatalogCache.InvalidateAsync(factory.Services, TestContext.Current.CancellationToken);
+        Assert.Equal([first.Id, second.Id], (await _client.GetPageAsync(url)).Ids());
+    }
+
     private static string UniquePrefix()
     {
         // WMI "1HG", four characters, and a letter in position 7 so the year code reads in the 2010-2039 cycle.

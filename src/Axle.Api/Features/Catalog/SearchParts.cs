@@ -119,12 +119,7 @@ internal static class SearchParts
 
         http.Response.Headers.CacheControl = CatalogCache.CacheControl;
 
-        IReadOnlyList<int>? vehicleIds = null;
-        if (filters.ByVehicle)
-        {
-            vehicleIds = await VehicleIdsAsync(db, filters, ct);
-        }
-
+        var vehicleIds = filters.ByVehicle ? VehicleIds(db, filters) : null;
         var parts = await FilterAsync(db, filters, vehicleIds, ct);
         Page<Row> rows = parts is null
             ? new Page<Row>([], null)
@@ -284,9 +279,13 @@ internal static class SearchParts
         return (long)(ceiling ? decimal.Ceiling(minor) : decimal.Floor(minor));
     }
 
-    private static async Task<IReadOnlyList<int>> VehicleIdsAsync(AppDbContext db, Filters filters, CancellationToken ct)
+    /// <summary>
+    /// The vehicles searched for, as a subquery: the (MakeKey, ModelKey, Year) index narrows vehicles, then the
+    /// (VehicleId, PartId) index yields their parts. Kept in SQL rather than read into a list, so a broad filter (a make
+    /// alone) never turns into thousands of parameters.
+    /// </summary>
+    private static IQueryable<int> VehicleIds(AppDbContext db, Filters filters)
     {
-        // The (MakeKey, ModelKey, Year) index narrows vehicles first; fitments are then read by VehicleId.
         var vehicles = db.Set<Vehicle>().AsNoTracking();
         if (filters.MakeKey is { } make)
         {
@@ -316,23 +315,17 @@ internal static class SearchParts
             vehicles = vehicles.Where(v => known.Contains(v.Id));
         }
 
-        return await vehicles.Select(v => v.Id).ToListAsync(ct);
+        return vehicles.Select(v => v.Id);
     }
 
     /// <summary>The filtered parts, or null when a filter already proves the result empty.</summary>
     private static async Task<IQueryable<Part>?> FilterAsync(
-        AppDbContext db, Filters filters, IReadOnlyList<int>? vehicleIds, CancellationToken ct)
+        AppDbContext db, Filters filters, IQueryable<int>? vehicleIds, CancellationToken ct)
     {
         var parts = db.Set<Part>().AsNoTracking();
         if (vehicleIds is not null)
         {
-            if (vehicleIds.Count == 0)
-            {
-                return null;
-            }
-
-            var ids = vehicleIds.ToArray();
-            var fitting = db.Set<Fitment>().Where(f => ids.Contains(f.VehicleId)).Select(f => f.PartId);
+            var fitting = db.Set<Fitment>().Where(f => vehicleIds.Contains(f.VehicleId)).Select(f => f.PartId);
             parts = parts.Where(p => fitting.Contains(p.Id));
         }
 
@@ -464,16 +457,15 @@ internal static class SearchParts
 
     /// <summary>Position and qualifiers of each part's first fitment among the vehicles searched for.</summary>
     private static async Task<Dictionary<long, string?>> FitmentNotesAsync(
-        AppDbContext db, List<long> partIds, IReadOnlyList<int> vehicleIds, CancellationToken ct)
+        AppDbContext db, List<long> partIds, IQueryable<int> vehicleIds, CancellationToken ct)
     {
         if (partIds.Count == 0)
         {
             return [];
         }
 
-        var vehicles = vehicleIds.ToArray();
         var fitments = await db.Set<Fitment>().AsNoTracking()
-            .Where(f => partIds.Contains(f.PartId) && vehicles.Contains(f.VehicleId))
+            .Where(f => partIds.Contains(f.PartId) && vehicleIds.Contains(f.VehicleId))
             .OrderBy(f => f.Id)
             .Select(f => new { f.PartId, f.Position, f.Notes })
             .ToListAsync(ct);
