@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Vehicles;
+using Axle.Api.Platform.Data;
 using Axle.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Axle.Tests.Catalog;
 
@@ -161,6 +164,36 @@ public sealed class PartSearchTests(AxleFactory factory) : IClassFixture<AxleFac
         var injected = await _client.GetPageAsync($"{CatalogHttp.Parts}?q={Uri.EscapeDataString($"{seed.Word("quiet")}\" * ^ : ( ) ' & | ! -")}");
         Assert.Equal([byName.Id], injected.Ids());
         Assert.Empty((await _client.GetPageAsync($"{CatalogHttp.Parts}?q={Uri.EscapeDataString($"{seed.Word("quiet")}\" OR name:* NEAR(")}")).Items());
+    }
+
+    [Fact]
+    public async Task Full_text_index_follows_part_updates_deletes_and_brand_renames()
+    {
+        var seed = new CatalogSeed(factory);
+        var brand = await seed.BrandAsync();
+        var category = await seed.CategoryAsync("Gaskets");
+        var part = await seed.PartAsync(brand, category, "Gasket", description: $"Old {seed.Word("before")} text");
+        var gone = await seed.PartAsync(brand, category, $"Gasket {seed.Word("gone")}");
+        var ct = TestContext.Current.CancellationToken;
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var tracked = await db.Set<Part>().SingleAsync(p => p.Id == part.Id, ct);
+            tracked.Describe($"New {seed.Word("after")} text", 0, false, null, null, null, null);
+            tracked.SetPartNumber($"GK-{seed.Word("renumbered")}");
+            tracked.Touch(DateTime.UtcNow);
+            await db.SaveChangesAsync(ct);
+            await db.Set<Part>().Where(p => p.Id == gone.Id).ExecuteDeleteAsync(ct);
+            await db.Set<Brand>().Where(b => b.Id == brand.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Name, "Renamed " + seed.Word("brand")), ct);
+            await CatalogCache.InvalidateAsync(scope.ServiceProvider, ct);
+        }
+
+        Assert.Empty((await _client.GetPageAsync($"{CatalogHttp.Parts}?q={seed.Word("before")}")).Items());
+        Assert.Equal([part.Id], (await _client.GetPageAsync($"{CatalogHttp.Parts}?q={seed.Word("after")}")).Ids());
+        Assert.Equal([part.Id], (await _client.GetPageAsync($"{CatalogHttp.Parts}?q={seed.Word("renumbered")}")).Ids());
+        Assert.Empty((await _client.GetPageAsync($"{CatalogHttp.Parts}?q={seed.Word("gone")}")).Items());
+        Assert.Equal([part.Id], (await _client.GetPageAsync($"{CatalogHttp.Parts}?q=renamed%20{seed.Word("brand")}")).Ids());
     }
 
     [Fact]

@@ -11,6 +11,8 @@ internal static class PartSearchSql
 {
     // ---- SQLite: a contentless FTS5 table whose rowid is the part id, kept in sync by triggers on parts. ----
     // contentless_delete=1 (SQLite 3.43+) lets the triggers delete by rowid without replaying the old values.
+    // Caution: when a later SQLite migration rebuilds the parts table (EF does so for most column changes), the triggers
+    // go with the old table; such a migration must run SqliteDrop then SqliteCreate after the rebuild.
 
     public const string SqliteCreate = """
         CREATE VIRTUAL TABLE parts_fts USING fts5(
@@ -34,12 +36,18 @@ internal static class PartSearchSql
             DELETE FROM parts_fts WHERE rowid = old.Id;
         END;
 
+        -- A renamed brand re-indexes its parts (through parts_fts_update).
+        CREATE TRIGGER brands_fts_update AFTER UPDATE OF Name ON brands BEGIN
+            UPDATE parts SET BrandId = BrandId WHERE BrandId = new.Id;
+        END;
+
         INSERT INTO parts_fts(rowid, part_number, name, brand, description)
         SELECT p.Id, p.PartNumber || ' ' || p.NormalizedPartNumber, p.Name, COALESCE(b.Name, ''), COALESCE(p.Description, '')
         FROM parts p LEFT JOIN brands b ON b.Id = p.BrandId;
         """;
 
     public const string SqliteDrop = """
+        DROP TRIGGER IF EXISTS brands_fts_update;
         DROP TRIGGER IF EXISTS parts_fts_delete;
         DROP TRIGGER IF EXISTS parts_fts_update;
         DROP TRIGGER IF EXISTS parts_fts_insert;
@@ -74,6 +82,16 @@ internal static class PartSearchSql
         CREATE TRIGGER parts_search_sync AFTER INSERT OR UPDATE OF "PartNumber", "NormalizedPartNumber", "Name", "BrandId", "Description"
             ON parts FOR EACH ROW EXECUTE FUNCTION part_search_refresh();
 
+        -- A renamed brand re-indexes its parts (through parts_search_sync).
+        CREATE FUNCTION part_search_brand_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE parts SET "BrandId" = "BrandId" WHERE "BrandId" = NEW."Id";
+            RETURN NULL;
+        END $$;
+
+        CREATE TRIGGER brands_search_sync AFTER UPDATE OF "Name" ON brands
+            FOR EACH ROW EXECUTE FUNCTION part_search_brand_renamed();
+
         INSERT INTO part_search (part_id, document)
         SELECT p."Id",
                setweight(to_tsvector('simple', p."PartNumber" || ' ' || p."NormalizedPartNumber"), 'A')
@@ -84,6 +102,8 @@ internal static class PartSearchSql
         """;
 
     public const string PostgresDrop = """
+        DROP TRIGGER IF EXISTS brands_search_sync ON brands;
+        DROP FUNCTION IF EXISTS part_search_brand_renamed();
         DROP TRIGGER IF EXISTS parts_search_sync ON parts;
         DROP FUNCTION IF EXISTS part_search_refresh();
         DROP TABLE IF EXISTS part_search;

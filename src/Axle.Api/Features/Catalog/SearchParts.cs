@@ -107,7 +107,7 @@ internal static class SearchParts
         var fingerprint = Pagination.Fingerprint(
             filters.Sort.ToString(),
             ("make", filters.MakeKey), ("model", filters.ModelKey), ("year", filters.Year?.ToString(CultureInfo.InvariantCulture)),
-            ("engine", filters.Engine), ("vin", filters.Vin?.Vin), ("q", string.Join(' ', filters.Terms)),
+            ("engine", filters.Engine), ("vin", filters.Vin?.Vin), ("q", filters.Q?.ToLowerInvariant()),
             ("partNumber", filters.PartNumber), ("category", filters.CategorySlug), ("brand", filters.BrandSlug),
             ("inStock", filters.InStock ? "true" : null),
             ("minPrice", filters.MinPriceMinor?.ToString(CultureInfo.InvariantCulture)),
