@@ -442,6 +442,34 @@ public sealed class PartSearchTests(AxleFactory factory) : IClassFixture<AxleFac
     }
 
     [Fact]
+    public async Task List_etag_is_stable_across_requests_for_a_page_with_a_next_cursor()
+    {
+        var seed = new CatalogSeed(factory);
+        var brand = await seed.BrandAsync();
+        var category = await seed.CategoryAsync("Horns");
+        for (var i = 0; i < 3; i++)
+        {
+            await seed.PartAsync(brand, category, $"Horn {i}");
+        }
+
+        // A signed-in client bypasses the output cache, so the handler computes the ETag each time.
+        var client = factory.CreateUserClient("customer");
+        var url = $"{CatalogHttp.Parts}?brand={brand.Slug}&limit=2";
+        var ct = TestContext.Current.CancellationToken;
+        var first = await client.GetAsync(url, ct);
+        var second = await client.GetAsync(url, ct);
+        Assert.NotNull((await first.AssertJsonAsync(HttpStatusCode.OK)).NextCursor());
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional, ct)).StatusCode);
+
+        var other = await client.GetAsync($"{CatalogHttp.Parts}?brand={brand.Slug}&limit=2&sort=-price", ct);
+        Assert.NotEqual(first.Headers.ETag, other.Headers.ETag);
+    }
+
+    [Fact]
     public async Task Anonymous_responses_are_cached_until_catalog_cache_invalidate_is_called()
     {
         var seed = new CatalogSeed(factory);

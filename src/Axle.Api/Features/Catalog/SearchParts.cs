@@ -136,7 +136,9 @@ internal static class SearchParts
                 hasher.Add(row.Id).Add(row.Version).Add(available.GetValueOrDefault(row.Id));
             }
 
-            hasher.Add(rows.NextCursor);
+            // The next cursor itself is freshly encrypted and time-stamped on every request, so hashing its text would
+            // make every ETag unique. What it encodes is the last row (hashed above), this query, and that more follow.
+            hasher.Add(fingerprint).Add(rows.NextCursor is null ? "end" : "more");
             if (Conditional.CheckIfNoneMatch(http, hasher.ToETag()) is { } notModified)
             {
                 return notModified;
