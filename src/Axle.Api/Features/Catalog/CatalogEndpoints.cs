@@ -10,7 +10,7 @@ public static class CatalogEndpoints
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.Services.AddStartupTask<DemoCatalog>();
-        builder.Services.AddOutputCache();
+        builder.AddCatalogCache();
         builder.Services.TryAddScoped<IPartUsage, NoPartUsage>();
         return builder;
     }

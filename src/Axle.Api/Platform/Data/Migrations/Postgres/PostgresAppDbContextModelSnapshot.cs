@@ -311,6 +311,12 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
 
                     b.HasIndex("CategoryId", "Id");
 
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Name", "Id");
+
+                    b.HasIndex("PriceMinor", "Id");
+
                     b.ToTable("parts", (string)null);
                 });
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Axle.Api.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261123113458_Catalog")]
+    [Migration("20261123114301_Catalog")]
     partial class Catalog
     {
         /// <inheritdoc />
@@ -296,6 +296,12 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.HasIndex("BrandId", "Id");
 
                     b.HasIndex("CategoryId", "Id");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Name", "Id");
+
+                    b.HasIndex("PriceMinor", "Id");
 
                     b.ToTable("parts", (string)null);
                 });

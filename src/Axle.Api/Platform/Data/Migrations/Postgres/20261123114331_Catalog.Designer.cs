@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Axle.Api.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261123113510_Catalog")]
+    [Migration("20261123114331_Catalog")]
     partial class Catalog
     {
         /// <inheritdoc />
@@ -313,6 +313,12 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.HasIndex("BrandId", "Id");
 
                     b.HasIndex("CategoryId", "Id");
+
+                    b.HasIndex("CreatedAt", "Id");
+
+                    b.HasIndex("Name", "Id");
+
+                    b.HasIndex("PriceMinor", "Id");
 
                     b.ToTable("parts", (string)null);
                 });

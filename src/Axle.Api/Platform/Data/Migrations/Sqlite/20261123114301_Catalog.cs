@@ -359,9 +359,24 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 columns: new[] { "CategoryId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_parts_CreatedAt_Id",
+                table: "parts",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_parts_Name_Id",
+                table: "parts",
+                columns: new[] { "Name", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_parts_NormalizedPartNumber",
                 table: "parts",
                 column: "NormalizedPartNumber");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_parts_PriceMinor_Id",
+                table: "parts",
+                columns: new[] { "PriceMinor", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_parts_Sku",
@@ -388,11 +403,16 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 name: "IX_vin_patterns_VehicleId",
                 table: "vin_patterns",
                 column: "VehicleId");
+
+            // Full-text search over parts; the SQL lives beside the feature (Features/Catalog/PartSearchSql.cs).
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.PartSearchSql.SqliteCreate);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.PartSearchSql.SqliteDrop);
+
             migrationBuilder.DropTable(
                 name: "fitments");
 

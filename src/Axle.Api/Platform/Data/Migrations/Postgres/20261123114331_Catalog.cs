@@ -360,9 +360,24 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 columns: new[] { "CategoryId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_parts_CreatedAt_Id",
+                table: "parts",
+                columns: new[] { "CreatedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_parts_Name_Id",
+                table: "parts",
+                columns: new[] { "Name", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_parts_NormalizedPartNumber",
                 table: "parts",
                 column: "NormalizedPartNumber");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_parts_PriceMinor_Id",
+                table: "parts",
+                columns: new[] { "PriceMinor", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_parts_Sku",
@@ -389,11 +404,16 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 name: "IX_vin_patterns_VehicleId",
                 table: "vin_patterns",
                 column: "VehicleId");
+
+            // Full-text search over parts; the SQL lives beside the feature (Features/Catalog/PartSearchSql.cs).
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.PartSearchSql.PostgresCreate);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.PartSearchSql.PostgresDrop);
+
             migrationBuilder.DropTable(
                 name: "fitments");
 
