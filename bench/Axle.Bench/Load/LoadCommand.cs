@@ -12,7 +12,7 @@ internal sealed record BenchRow(
     double Ratio);
 
 internal sealed record BenchReport(
-    string Scenario, string Url, DateTime StartedAtUtc, int ProcessorCount, string Os, string Runtime, int? ServerPid,
+    string Scenario, string Url, DateTime StartedAtUtc, int ProcessorCount, string Os, string Runtime, int? ServerPid, string? ServerProcess,
     double DurationSeconds, double WarmupSeconds, long MaxRequests, CapturedResponse Captured, IReadOnlyList<BenchRow> Rows);
 
 /// <summary>
@@ -43,6 +43,19 @@ internal static class LoadCommand
         using var ceilingClient = CreateClient(connections);
         var ceilingScenario = new FixedResponseScenario(ceiling.Url);
 
+        string? serverProcess = null;
+        if (settings.ServerPid is { } serverPid)
+        {
+            serverProcess = ServerMemorySampler.ProcessName(serverPid);
+            await log.WriteLineAsync(serverProcess is null
+                ? $"warning: no process {serverPid}; server memory will not be measured"
+                : $"sampling memory of pid {serverPid} ({serverProcess})");
+            if (serverProcess is "bash" or "sh" or "dash" or "nohup")
+            {
+                await log.WriteLineAsync($"warning: pid {serverPid} is a shell, not the server; pass the dotnet process id");
+            }
+        }
+
         var rows = new List<BenchRow>();
         foreach (var concurrency in settings.Concurrency)
         {
@@ -55,20 +68,17 @@ internal static class LoadCommand
             var top = await ClosedLoop.RunAsync(ceilingClient, ceilingScenario, concurrency, settings.Warmup, settings.Duration, settings.MaxRequests, ct);
             var ratio = top.RequestsPerSecond > 0 ? Math.Round(axle.RequestsPerSecond / top.RequestsPerSecond, 3) : 0;
             rows.Add(new BenchRow(scenario.Name, concurrency, axle, memory?.Item1, memory?.Item2, top, ratio));
+            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  {axle.Requests} requests, statuses {string.Join(", ", axle.StatusCodes.Select(c => $"{c.Key}: {c.Value}"))}, {axle.Failures} failed"));
             if (axle.FirstFailure is not null)
             {
                 await log.WriteLineAsync($"  first failure: {axle.FirstFailure}");
             }
         }
 
-        if (settings.ServerPid is { } pid && !File.Exists($"/proc/{pid}/status"))
-        {
-            await log.WriteLineAsync($"warning: no process {pid}; server memory not measured");
-        }
-
         var report = new BenchReport(
             scenario.Name, settings.Url.ToString(), started, Environment.ProcessorCount, RuntimeInformation.OSDescription,
-            RuntimeInformation.FrameworkDescription, settings.ServerPid, settings.Duration.TotalSeconds,
+            RuntimeInformation.FrameworkDescription, settings.ServerPid, serverProcess, settings.Duration.TotalSeconds,
             settings.Warmup.TotalSeconds, settings.MaxRequests, captured, rows);
         await log.WriteLineAsync();
         await log.WriteAsync(Markdown(rows));

@@ -22,6 +22,19 @@ internal sealed class ServerMemorySampler : IAsyncDisposable
     public static ServerMemorySampler? Start(int? pid) =>
         pid is { } p && File.Exists($"/proc/{p}/status") ? new ServerMemorySampler(p) : null;
 
+    /// <summary>The process name, to catch a pid that is a shell wrapper rather than the server itself.</summary>
+    public static string? ProcessName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Stops sampling; returns (peak VmRSS, VmHWM) in MB.</summary>
     public async Task<(double PeakRssMb, double? HwmMb)> StopAsync()
     {
