@@ -64,16 +64,17 @@ internal static class LoadCommand
             await using var sampler = ServerMemorySampler.Start(settings.ServerPid);
             var axle = await ClosedLoop.RunAsync(client, scenario, concurrency, settings.Warmup, settings.Duration, settings.MaxRequests, ct);
             var memory = sampler is null ? ((double, double?)?)null : await sampler.StopAsync();
-            await log.WriteLineAsync($"ceiling c={concurrency}");
-            var top = await ClosedLoop.RunAsync(ceilingClient, ceilingScenario, concurrency, settings.Warmup, settings.Duration, settings.MaxRequests, ct);
-            var ratio = top.RequestsPerSecond > 0 ? Math.Round(axle.RequestsPerSecond / top.RequestsPerSecond, 3) : 0;
-            rows.Add(new BenchRow(scenario.Name, concurrency, axle, memory?.Item1, memory?.Item2, top, ratio));
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  {axle.Requests} requests, statuses {string.Join(", ", axle.StatusCodes.Select(c => $"{c.Key}: {c.Value}"))}, {axle.Failures} failed"));
             if (axle.FirstFailure is not null)
             {
                 await log.WriteLineAsync($"  first failure: {axle.FirstFailure}");
             }
+
+            await log.WriteLineAsync($"ceiling c={concurrency}");
+            var top = await ClosedLoop.RunAsync(ceilingClient, ceilingScenario, concurrency, settings.Warmup, settings.Duration, settings.MaxRequests, ct);
+            var ratio = top.RequestsPerSecond > 0 ? Math.Round(axle.RequestsPerSecond / top.RequestsPerSecond, 3) : 0;
+            rows.Add(new BenchRow(scenario.Name, concurrency, axle, memory?.Item1, memory?.Item2, top, ratio));
         }
 
         var report = new BenchReport(
