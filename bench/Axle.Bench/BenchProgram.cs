@@ -51,6 +51,12 @@ internal static class BenchProgram
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
+        catch (HttpRequestException ex)
+        {
+            // Preparing a scenario needs a live server; during the measured loop the same failures are only counted.
+            await Console.Error.WriteLineAsync($"The server could not be reached: {ex.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("Cancelled.");
