@@ -30,6 +30,7 @@ internal sealed class SyntheticCatalog
     private readonly GenerateSettings _settings;
     private readonly (string Make, string Model)[] _models = CatalogShape.Models.ToArray();
     private readonly Dictionary<string, int> _categoryIds = [];
+    private readonly string[] _brandPrefixes = CatalogShape.Brands.Select(CatalogShape.Prefix).ToArray();
 
     public SyntheticCatalog(GenerateSettings settings)
     {
@@ -94,8 +95,9 @@ internal sealed class SyntheticCatalog
         {
             var h = Hash(_settings.Seed, id);
             var type = TypeOf(id);
-            var brand = Brands[(int)((h >> 8) % (ulong)brands)];
-            var number = $"{CatalogShape.Prefix(brand.Name)}-{100_000 + ((id * 7919) % 900_000)}";
+            var brandIndex = (int)((h >> 8) % (ulong)brands);
+            var brand = Brands[brandIndex];
+            var number = $"{_brandPrefixes[brandIndex]}-{100_000 + ((id * 7919) % 900_000)}";
             var name = type.Position is null ? $"{brand.Name} {type.Noun}" : $"{brand.Name} {type.Noun}, {type.Position}";
             var price = Math.Max(199, type.BasePriceMinor + ((long)((h >> 16) % 60) - 20) * 50);
             yield return new PartRow(
@@ -157,8 +159,9 @@ internal sealed class SyntheticCatalog
             yield return new InterchangeRow(++id, partId, oem, PartNumbers.Normalize(oem), make, "Oem");
             if (h % 3 == 0)
             {
-                var brand = Brands[(int)((h >> 20) % (ulong)Brands.Count)].Name;
-                var other = $"{CatalogShape.Prefix(brand)}{10_000 + (h >> 44) % 90_000}";
+                var brandIndex = (int)((h >> 20) % (ulong)Brands.Count);
+                var brand = Brands[brandIndex].Name;
+                var other = $"{_brandPrefixes[brandIndex]}{10_000 + (h >> 44) % 90_000}";
                 yield return new InterchangeRow(++id, partId, other, PartNumbers.Normalize(other), brand, "Aftermarket");
             }
         }
