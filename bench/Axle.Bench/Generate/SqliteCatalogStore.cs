@@ -71,6 +71,7 @@ internal sealed class SqliteCatalogStore(string connectionString) : ICatalogStor
         {
             sink.Reset();
             table.Write(row, sink);
+            // Microsoft.Data.Sqlite's async calls complete synchronously anyway; the sync call saves a task per row.
             insert.ExecuteNonQuery();
             if (++count % 100_000 == 0)
             {
