@@ -99,7 +99,10 @@ internal sealed class SqliteCatalogStore(string connectionString) : ICatalogStor
         // A search full-text index (FTS5 over parts) may have been added by a later migration: refill it from parts.
         var fts = new List<string>();
         await using (var list = Command(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%fts%' AND sql LIKE 'CREATE VIRTUAL TABLE%'"))
+            // A contentless table (content='') is filled by Axle's triggers as rows go in and cannot be rebuilt;
+            // only external-content tables need the rebuild.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%fts%' AND sql LIKE 'CREATE VIRTUAL TABLE%' " +
+            "AND sql NOT LIKE '%content=''''%'"))
         await using (var reader = await list.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
