@@ -9,6 +9,7 @@ public static class CatalogEndpoints
     public static WebApplicationBuilder AddCatalog(this WebApplicationBuilder builder)
     {
         builder.Services.AddStartupTask<DemoCatalog>();
+        builder.AddCatalogImports();
         return builder;
     }
 
