@@ -12,8 +12,10 @@ namespace Axle.Api.Features.Catalog.Imports;
 /// <item><c>Prices/Pricing</c>: <c>RET</c> (else <c>LST</c>) <c>Price</c> → price, <c>currencyCode</c> → currency (USD).</item>
 /// <item><c>ProductAttributes/ProductAttribute AttributeID="Category"</c> → category (needed for a new part); other
 /// product attributes → part attributes; <c>HazardousMaterialCode</c> Y → hazmat.</item>
-/// <item><c>Packages/Package</c>: <c>Weight</c> (UOM PG pounds default, KG, GT grams, OZ) → grams; <c>Height</c>,
-/// <c>Width</c>, <c>Length</c> (UOM IN default, CM, MM) → millimetres.</item>
+/// <item><c>Prices/Pricing</c> currency: <c>Price@currencyCode</c>, else <c>Pricing/CurrencyCode</c>, else USD.</item>
+/// <item><c>Packages/Package</c> (the first): <c>Weight</c> (UOM on it or its parent: PG pounds default, KG, GT grams, OZ)
+/// → grams; <c>Height</c>/<c>Width</c>/<c>Length</c> or their <c>Merchandising</c>/<c>Shipping</c> forms (UOM IN default,
+/// CM, MM) → millimetres.</item>
 /// <item><c>DigitalAssets/DigitalFileInformation</c>: <c>URI</c> + <c>AssetType</c>; P01–P07/PHO → images, INS →
 /// installation manual, MSD/SDS → safety data sheet, WAR → warranty, SPE/TEC → spec sheet, anything else → other document.</item>
 /// <item><c>PartInterchangeInfo//PartNumber</c> → interchange numbers.</item>
@@ -50,7 +52,7 @@ internal static class PiesReader
             Name = Description("DES") ?? Description("SHO"),
             Description = Description("EXT") ?? Description("MKT"),
             Price = price is null ? null : RawPart.Text(price.Value),
-            Currency = price.Attr("currencyCode"),
+            Currency = price.Attr("currencyCode") ?? price?.Parent?.Child("CurrencyCode"),
             Hazmat = item.Child("HazardousMaterialCode"),
             Attributes = attributes.Where(a => a != category && a.Attr("AttributeID") is not null && RawPart.Text(a.Value) is not null)
                 .Select(a => new ImportedAttribute(a.Attr("AttributeID")!, a.Value.Trim(), AttributeType.Text, a.Attr("UOM")))
@@ -81,10 +83,12 @@ internal static class PiesReader
         raw.Documents = documents.Count > 0 ? documents : null;
 
         var errors = new List<RowError>();
-        var weight = Measure(package?.All("Weight").FirstOrDefault(), "weight", errors, line, Grams);
-        var height = Measure(package?.All("Height").FirstOrDefault(), "height", errors, line, Millimetres);
-        var width = Measure(package?.All("Width").FirstOrDefault(), "width", errors, line, Millimetres);
-        var length = Measure(package?.All("Length").FirstOrDefault(), "length", errors, line, Millimetres);
+        XElement? First(params string[] names) =>
+            names.Select(n => package?.All(n).FirstOrDefault()).FirstOrDefault(e => e is not null);
+        var weight = Measure(First("Weight"), "weight", errors, line, Grams);
+        var height = Measure(First("Height", "MerchandisingHeight", "ShippingHeight"), "height", errors, line, Millimetres);
+        var width = Measure(First("Width", "MerchandisingWidth", "ShippingWidth"), "width", errors, line, Millimetres);
+        var length = Measure(First("Length", "MerchandisingLength", "ShippingLength"), "length", errors, line, Millimetres);
         raw.WeightGrams = weight?.ToString(CultureInfo.InvariantCulture);
 
         var result = raw.Validate(line, skuRequired: false, categoryRequired: false);
