@@ -412,3 +412,66 @@ public sealed class ImportEndpointTests(AxleFactory factory) : IClassFixture<Axl
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 }
+
+public sealed class ImportWorkerTests(AxleFactory factory) : IClassFixture<AxleFactory>
+{
+    private static byte[] Csv(string sku) => Encoding.UTF8.GetBytes(
+        "sku,partNumber,brand,category,name,description,price,currency,coreCharge,hazmat,weightGrams\n" +
+        $"{sku},{sku},Wagner,Brake Pads,Pads,,10.00,USD,,,\n");
+
+    [Fact]
+    public async Task Two_workers_never_run_the_same_job()
+    {
+        await factory.CategoriesAsync("Brake Pads");
+        using var client = factory.Manager();
+        var location = await client.UploadAsync(Csv("AX-RACE-1"), "text/csv");
+        var worker = factory.Services.GetRequiredService<CatalogImportWorker>();
+
+        var ran = await Task.WhenAll(worker.RunOnceAsync(TestContext.Current.CancellationToken), worker.RunOnceAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(1, ran.Sum());
+        var job = await (await client.GetAsync(location, TestContext.Current.CancellationToken)).AssertJsonAsync(HttpStatusCode.OK);
+        ImportKit.AssertCounts(job, "succeeded", read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0);
+    }
+
+    [Fact]
+    public async Task A_job_left_running_by_a_dead_instance_is_requeued_and_run_again()
+    {
+        await factory.CategoriesAsync("Brake Pads");
+        using var client = factory.Manager();
+        var location = await client.UploadAsync(Csv("AX-ORPHAN-1"), "text/csv");
+        var id = Guid.Parse(location.ToString().Split('/')[^1]);
+        var longAgo = DateTime.UtcNow.AddDays(-1);
+        await factory.QueryAsync(db => db.Set<ImportJob>().Where(j => j.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, ImportStatus.Running)
+            .SetProperty(j => j.StartedAt, longAgo)
+            .SetProperty(j => j.HeartbeatAt, longAgo)
+            .SetProperty(j => j.RowsRead, 7)));
+
+        await factory.Services.GetRequiredService<CatalogImportWorker>().RunOnceAsync(TestContext.Current.CancellationToken);
+
+        var job = await (await client.GetAsync(location, TestContext.Current.CancellationToken)).AssertJsonAsync(HttpStatusCode.OK);
+        ImportKit.AssertCounts(job, "succeeded", read: 1, inserted: 1, updated: 0, unchanged: 0, rejected: 0);
+        Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "imports", id.ToString("N"))));
+    }
+}
+
+public sealed class SmallBatchImportFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["CatalogImports:BatchSize"] = "2" };
+}
+
+public sealed class SmallBatchImportTests(SmallBatchImportFactory factory) : IClassFixture<SmallBatchImportFactory>
+{
+    [Fact]
+    public async Task Rows_spread_over_many_batches_give_the_same_counts_and_the_same_rows()
+    {
+        await factory.CategoriesAsync("Brake Pads", "Oil Filters", "Spark Plugs");
+
+        var job = await factory.ImportAsync(ImportKit.Sample("parts.csv"), "text/csv");
+
+        ImportKit.AssertCounts(job, "completed_with_errors", read: 5, inserted: 4, updated: 0, unchanged: 0, rejected: 1);
+        Assert.Equal(5, ImportKit.SingleError(job).GetProperty("line").GetInt32());
+        Assert.Equal(4, await factory.QueryAsync(db => db.Set<Part>().CountAsync()));
+    }
+}

@@ -17,4 +17,11 @@ public sealed class CatalogImportOptions
     /// <summary>How often the worker looks for queued jobs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A running job with no batch committed for this long is taken to be orphaned (its instance died) and is queued
+    /// again; it restarts from the top of the file, which is safe because applying a row twice changes nothing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -31,6 +31,7 @@ public sealed partial class CatalogImportWorker(
     {
         var db = services.GetRequiredService<AppDbContext>();
         var time = services.GetRequiredService<TimeProvider>();
+        await RequeueOrphansAsync(db, time, ct);
         var ran = 0;
         var skipped = new List<Guid>();
         while (true)
@@ -47,7 +48,8 @@ public sealed partial class CatalogImportWorker(
                 .Where(j => j.Id == next.Id && j.Status == ImportStatus.Queued)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(j => j.Status, ImportStatus.Running)
-                    .SetProperty(j => j.StartedAt, time.GetUtcNow().UtcDateTime), ct);
+                    .SetProperty(j => j.StartedAt, time.GetUtcNow().UtcDateTime)
+                    .SetProperty(j => j.HeartbeatAt, time.GetUtcNow().UtcDateTime), ct);
             if (claimed == 0)
             {
                 skipped.Add(next.Id);
@@ -56,6 +58,32 @@ public sealed partial class CatalogImportWorker(
 
             await RunJobAsync(db, time, next.Id, next.Format, ct);
             ran++;
+        }
+    }
+
+    /// <summary>Jobs left running by an instance that died go back to the queue with their counts and errors cleared.</summary>
+    private async Task RequeueOrphansAsync(AppDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.StaleAfter;
+        var orphans = await db.Set<ImportJob>()
+            .Where(j => j.Status == ImportStatus.Running && (j.HeartbeatAt == null || j.HeartbeatAt < cutoff))
+            .Select(j => j.Id).ToListAsync(ct);
+        foreach (var id in orphans)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var requeued = await db.Set<ImportJob>()
+                .Where(j => j.Id == id && j.Status == ImportStatus.Running && (j.HeartbeatAt == null || j.HeartbeatAt < cutoff))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, ImportStatus.Queued)
+                    .SetProperty(j => j.RowsRead, 0).SetProperty(j => j.Inserted, 0).SetProperty(j => j.Updated, 0)
+                    .SetProperty(j => j.Unchanged, 0).SetProperty(j => j.Deleted, 0).SetProperty(j => j.Rejected, 0), ct);
+            if (requeued > 0)
+            {
+                await db.Set<ImportError>().Where(e => e.JobId == id).ExecuteDeleteAsync(ct);
+                LogRequeued(logger, id);
+            }
+
+            await transaction.CommitAsync(ct);
         }
     }
 
@@ -71,16 +99,16 @@ public sealed partial class CatalogImportWorker(
             switch (format)
             {
                 case ImportFormat.Csv:
-                    await RunRowsAsync(db, id, CsvPartReader.Read(stream), new PartUpserter(db, now), ct);
+                    await RunRowsAsync(db, time, id, CsvPartReader.Read(stream), new PartUpserter(db, now), ct);
                     break;
                 case ImportFormat.Jsonl:
-                    await RunRowsAsync(db, id, JsonLinesPartReader.Read(stream), new PartUpserter(db, now), ct);
+                    await RunRowsAsync(db, time, id, JsonLinesPartReader.Read(stream), new PartUpserter(db, now), ct);
                     break;
                 case ImportFormat.Aces:
-                    await RunRowsAsync(db, id, AcesReader.Read(stream), new FitmentApplier(db), ct);
+                    await RunRowsAsync(db, time, id, AcesReader.Read(stream), new FitmentApplier(db), ct);
                     break;
                 case ImportFormat.Pies:
-                    await RunRowsAsync(db, id, PiesReader.Read(stream), new PartUpserter(db, now), ct);
+                    await RunRowsAsync(db, time, id, PiesReader.Read(stream), new PartUpserter(db, now), ct);
                     break;
             }
         }
@@ -111,13 +139,16 @@ public sealed partial class CatalogImportWorker(
         var job = await db.Set<ImportJob>().SingleAsync(j => j.Id == id, CancellationToken.None);
         job.Finish(time.GetUtcNow().UtcDateTime, error);
         await db.SaveChangesAsync(CancellationToken.None);
+
+        // The job row keeps the outcome; the file has served its purpose.
+        File.Delete(file);
         LogJobFinished(logger, id, format, job.Status, job.RowsRead, job.Rejected, (long)time.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private static string CsvLine(Exception ex) =>
         ex is CsvHelperException { Context.Parser: { } parser } ? parser.RawRow.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 
-    private async Task RunRowsAsync<T>(AppDbContext db, Guid id, IEnumerable<ImportRow<T>> rows, IBatchApplier<T> applier, CancellationToken ct)
+    private async Task RunRowsAsync<T>(AppDbContext db, TimeProvider time, Guid id, IEnumerable<ImportRow<T>> rows, IBatchApplier<T> applier, CancellationToken ct)
         where T : class
     {
         var batch = new List<ImportRow<T>>(options.Value.BatchSize);
@@ -126,19 +157,19 @@ public sealed partial class CatalogImportWorker(
             batch.Add(row);
             if (batch.Count >= options.Value.BatchSize)
             {
-                await ApplyBatchAsync(db, id, batch, applier, ct);
+                await ApplyBatchAsync(db, time, id, batch, applier, ct);
                 batch.Clear();
             }
         }
 
         if (batch.Count > 0)
         {
-            await ApplyBatchAsync(db, id, batch, applier, ct);
+            await ApplyBatchAsync(db, time, id, batch, applier, ct);
         }
     }
 
     private static async Task ApplyBatchAsync<T>(
-        AppDbContext db, Guid id, List<ImportRow<T>> batch, IBatchApplier<T> applier, CancellationToken ct) where T : class
+        AppDbContext db, TimeProvider time, Guid id, List<ImportRow<T>> batch, IBatchApplier<T> applier, CancellationToken ct) where T : class
     {
         var counts = new ImportCounts { Read = batch.Count };
         var errors = new List<RowError>();
@@ -172,7 +203,8 @@ public sealed partial class CatalogImportWorker(
             .SetProperty(j => j.Updated, j => j.Updated + counts.Updated)
             .SetProperty(j => j.Unchanged, j => j.Unchanged + counts.Unchanged)
             .SetProperty(j => j.Deleted, j => j.Deleted + counts.Deleted)
-            .SetProperty(j => j.Rejected, j => j.Rejected + counts.Rejected), ct);
+            .SetProperty(j => j.Rejected, j => j.Rejected + counts.Rejected)
+            .SetProperty(j => j.HeartbeatAt, time.GetUtcNow().UtcDateTime), ct);
         db.ChangeTracker.Clear();
     }
 
@@ -208,6 +240,9 @@ public sealed partial class CatalogImportWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} ({Format}) finished {Status}: {Rows} rows, {Rejected} rejected, {ElapsedMs} ms")]
     private static partial void LogJobFinished(ILogger logger, Guid jobId, ImportFormat format, ImportStatus status, int rows, int rejected, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {JobId} was left running by a stopped instance; queued again")]
+    private static partial void LogRequeued(ILogger logger, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {JobId} stopped on an unexpected error")]
     private static partial void LogJobCrashed(ILogger logger, Exception exception, Guid jobId);

@@ -7,7 +7,7 @@ namespace Axle.Api.Features.Catalog.Imports;
 /// <summary>
 /// CSV parts, streamed record by record. Header (any order, case-insensitive):
 /// <c>sku,partNumber,brand,category,name,description,price,currency,coreCharge,hazmat,weightGrams</c> and optionally
-/// <c>interchange</c> (numbers separated by <c>;</c>). Line numbers are the file's (the header is line 1).
+/// <c>interchange</c> (numbers separated by <c>;</c>; a filled cell replaces the part's list, an empty one keeps it). Line numbers are the file's (the header is line 1).
 /// </summary>
 internal static class CsvPartReader
 {
@@ -56,9 +56,8 @@ internal static class CsvPartReader
                 CoreCharge = Field("corecharge"),
                 Hazmat = Field("hazmat"),
                 WeightGrams = Field("weightgrams"),
-                Interchange = header.Contains("interchange")
-                    ? (Field("interchange") ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                    : null,
+                // An empty cell leaves the part's interchange numbers alone; a filled one replaces them.
+                Interchange = RawPart.Text(Field("interchange"))?.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             };
             yield return raw.Validate(line);
         }

@@ -58,6 +58,9 @@ public sealed class ImportJob
     public string? Actor { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime? StartedAt { get; private set; }
+
+    /// <summary>Set when the job is claimed and after every batch; a running job whose heartbeat stops is requeued.</summary>
+    public DateTime? HeartbeatAt { get; private set; }
     public DateTime? FinishedAt { get; private set; }
 
     internal void Count(ImportCounts counts)
