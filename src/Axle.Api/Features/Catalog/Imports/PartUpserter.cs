@@ -31,11 +31,15 @@ internal sealed class PartUpserter(AppDbContext db, DateTime now) : IBatchApplie
 
         var skus = rows.Select(r => r.Value!.Sku).OfType<string>().Distinct().ToList();
         var numbers = rows.Where(r => r.Value!.Sku is null).Select(r => PartNumbers.Normalize(r.Value!.PartNumber)).Distinct().ToList();
-        var parts = await db.Set<Part>()
-            .Include(p => p.Attributes).Include(p => p.Images).Include(p => p.Documents)
-            .Where(p => skus.Contains(p.Sku) || numbers.Contains(p.NormalizedPartNumber))
-            .AsSplitQuery()
-            .ToListAsync(ct);
+        // Two lookups rather than one OR, so each uses its index.
+        var parts = await WithChildren().Where(p => skus.Contains(p.Sku)).ToListAsync(ct);
+        if (numbers.Count > 0)
+        {
+            var loaded = parts.Select(p => p.Id).ToList();
+            parts.AddRange(await WithChildren()
+                .Where(p => numbers.Contains(p.NormalizedPartNumber) && !loaded.Contains(p.Id)).ToListAsync(ct));
+        }
+
         var bySku = parts.ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var ids = parts.Select(p => p.Id).ToList();
         var interchanges = (await db.Set<Interchange>().Where(i => ids.Contains(i.PartId)).ToListAsync(ct))
@@ -122,6 +126,9 @@ internal sealed class PartUpserter(AppDbContext db, DateTime now) : IBatchApplie
 
         await db.SaveChangesAsync(ct);
     }
+
+    private IQueryable<Part> WithChildren() =>
+        db.Set<Part>().Include(p => p.Attributes).Include(p => p.Images).Include(p => p.Documents).AsSplitQuery();
 
     /// <summary>Makes the part's interchange numbers the file's list; returns whether any changed.</summary>
     private bool SyncInterchange(long partId, IReadOnlyList<string> wanted, List<Interchange> existing)
