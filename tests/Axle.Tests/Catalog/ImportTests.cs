@@ -458,7 +458,11 @@ public sealed class ImportWorkerTests(AxleFactory factory) : IClassFixture<AxleF
 
 public sealed class SmallBatchImportFactory : AxleFactory
 {
-    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["CatalogImports:BatchSize"] = "2" };
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["CatalogImports:BatchSize"] = "2",
+        ["CatalogImports:MaxFileBytes"] = "4096",
+    };
 }
 
 public sealed class SmallBatchImportTests(SmallBatchImportFactory factory) : IClassFixture<SmallBatchImportFactory>
@@ -472,6 +476,46 @@ public sealed class SmallBatchImportTests(SmallBatchImportFactory factory) : ICl
 
         ImportKit.AssertCounts(job, "completed_with_errors", read: 5, inserted: 4, updated: 0, unchanged: 0, rejected: 1);
         Assert.Equal(5, ImportKit.SingleError(job).GetProperty("line").GetInt32());
-        Assert.Equal(4, await factory.QueryAsync(db => db.Set<Part>().CountAsync()));
+        string[] skus = ["AX-BP-1001", "AX-OF-2002", "AX-SP-3003", "AX-WB-4004", "AX-BP-1005"];
+        Assert.Equal(4, await factory.QueryAsync(db => db.Set<Part>().CountAsync(p => skus.Contains(p.Sku))));
+    }
+
+    [Fact]
+    public async Task A_file_over_the_import_limit_is_a_413_problem_and_queues_nothing()
+    {
+        using var client = factory.Manager();
+        using var content = new ByteArrayContent(new byte[5000]);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/csv");
+
+        var response = await client.PostAsync(ImportKit.Url, content, TestContext.Current.CancellationToken);
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        Assert.False(await factory.QueryAsync(db => db.Set<ImportJob>().AnyAsync(j => j.Bytes == 5000)));
+    }
+
+    [Fact]
+    public async Task A_json_line_over_the_line_limit_is_a_row_error_and_the_next_line_still_imports()
+    {
+        await factory.CategoriesAsync("Brake Pads");
+        var huge = "{\"sku\":\"" + new string('x', JsonLinesPartReader.MaxLineChars) + "\"}";
+        var file = Encoding.UTF8.GetBytes(huge + "\n" +
+            "{\"sku\":\"AX-LL-1\",\"partNumber\":\"LL-1\",\"brand\":\"Wagner\",\"category\":\"Brake Pads\",\"name\":\"P\",\"price\":1}\n");
+        var directory = Path.Combine(factory.DataDirectory, "imports");
+        var id = Guid.CreateVersion7();
+
+        // Over the 4 KiB upload limit of this factory, so the job is written the way the endpoint writes it.
+        Directory.CreateDirectory(directory);
+        await File.WriteAllBytesAsync(Path.Combine(directory, id.ToString("N")), file, TestContext.Current.CancellationToken);
+        await factory.QueryAsync(async db =>
+        {
+            db.Add(new ImportJob(id, ImportFormat.Jsonl, null, file.Length, null, DateTime.UtcNow));
+            return await db.SaveChangesAsync();
+        });
+        await factory.Services.GetRequiredService<CatalogImportWorker>().RunOnceAsync(TestContext.Current.CancellationToken);
+
+        using var client = factory.Manager();
+        var job = await (await client.GetAsync($"{ImportKit.Url}/{id}", TestContext.Current.CancellationToken)).AssertJsonAsync(HttpStatusCode.OK);
+        ImportKit.AssertCounts(job, "completed_with_errors", read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1);
+        Assert.Equal(1, ImportKit.SingleError(job).GetProperty("line").GetInt32());
     }
 }

@@ -23,6 +23,8 @@ internal static class CsvPartReader
             BadDataFound = null,
             DetectColumnCountChanges = false,
             TrimOptions = TrimOptions.Trim,
+            // A runaway quoted field would otherwise be buffered whole; past this the file fails as malformed.
+            MaxFieldSize = 1024 * 1024,
         };
         using var reader = new StreamReader(stream, leaveOpen: true);
         using var csv = new CsvReader(reader, config);

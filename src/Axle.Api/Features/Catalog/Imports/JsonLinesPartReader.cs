@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,6 +11,8 @@ namespace Axle.Api.Features.Catalog.Imports;
 /// </summary>
 internal static class JsonLinesPartReader
 {
+    public const int MaxLineChars = 1024 * 1024;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -19,10 +22,18 @@ internal static class JsonLinesPartReader
     public static IEnumerable<ImportRow<ImportedPart>> Read(Stream stream)
     {
         using var reader = new StreamReader(stream, leaveOpen: true);
+        var buffer = new StringBuilder();
         var line = 0;
-        while (reader.ReadLine() is { } text)
+        while (ReadLine(reader, buffer) is { } complete)
         {
             line++;
+            if (!complete)
+            {
+                yield return ImportRow<ImportedPart>.Bad(line, [new RowError(line, null, $"The line is longer than {MaxLineChars:N0} characters.")]);
+                continue;
+            }
+
+            var text = buffer.ToString();
             if (string.IsNullOrWhiteSpace(text))
             {
                 continue;
@@ -50,6 +61,40 @@ internal static class JsonLinesPartReader
 
             yield return part.ToRaw().Validate(line);
         }
+    }
+
+    /// <summary>
+    /// Reads one line into <paramref name="buffer"/>, holding at most <see cref="MaxLineChars"/> characters so one huge line
+    /// cannot exhaust memory. Null at the end of the file; false when the line was too long (the rest is skipped).
+    /// </summary>
+    private static bool? ReadLine(StreamReader reader, StringBuilder buffer)
+    {
+        buffer.Clear();
+        var tooLong = false;
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n')
+            {
+                return !tooLong;
+            }
+
+            if (c == '\r' && reader.Peek() == '\n')
+            {
+                continue;
+            }
+
+            if (buffer.Length < MaxLineChars)
+            {
+                buffer.Append((char)c);
+            }
+            else
+            {
+                tooLong = true;
+            }
+        }
+
+        return buffer.Length > 0 || tooLong ? !tooLong : null;
     }
 
     private sealed class JsonPart
