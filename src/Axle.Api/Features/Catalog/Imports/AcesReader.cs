@@ -23,7 +23,9 @@ internal sealed record AcesApp(
 /// ACES fitment, streamed App by App. Vehicles are named by <c>&lt;BaseVehicle id&gt;</c>, or by
 /// <c>&lt;Years from to&gt;</c> (or <c>&lt;Year&gt;</c>) with <c>&lt;Make&gt;</c> and <c>&lt;Model&gt;</c> as text;
 /// <c>&lt;SubModel&gt;</c> and <c>&lt;EngineBase&gt;</c> text narrow the match. The header's <c>BrandOwner</c> (or
-/// <c>BrandAAIAID</c>) names the brand when it is a brand the catalog knows.
+/// <c>BrandAAIAID</c>) names the brand when it is a brand the catalog knows. <c>Position</c> is stored as its text
+/// ("Front"), else its PCdb id ("22"); <c>Qty</c> defaults to 1; <c>Note</c>s are joined with "; ";
+/// <c>PartType</c> is not used (the part already has a category).
 /// </summary>
 internal static class AcesReader
 {
