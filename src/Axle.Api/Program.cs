@@ -43,6 +43,7 @@ if (args.Contains(AuditCommand.Name))
 app.UseAxleHttp();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
+app.UseAxleRequestBodyLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

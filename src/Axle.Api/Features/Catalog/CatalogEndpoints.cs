@@ -12,6 +12,7 @@ public static class CatalogEndpoints
         builder.Services.AddStartupTask<DemoCatalog>();
         builder.AddCatalogCache();
         builder.Services.TryAddScoped<IPartUsage, NoPartUsage>();
+        builder.AddCatalogImports();
         return builder;
     }
 

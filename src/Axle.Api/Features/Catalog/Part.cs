@@ -28,7 +28,7 @@ public enum DocumentType
 /// <summary>
 /// A sellable part. Money is integer minor units plus an ISO 4217 currency; dimensions are millimetres and grams.
 /// </summary>
-public sealed class Part
+public sealed partial class Part
 {
     private readonly List<PartAttribute> _attributes = [];
     private readonly List<PartImage> _images = [];
