@@ -48,6 +48,33 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "import_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    Bytes = table.Column<long>(type: "bigint", nullable: false),
+                    RowsRead = table.Column<int>(type: "integer", nullable: false),
+                    Inserted = table.Column<int>(type: "integer", nullable: false),
+                    Updated = table.Column<int>(type: "integer", nullable: false),
+                    Unchanged = table.Column<int>(type: "integer", nullable: false),
+                    Deleted = table.Column<int>(type: "integer", nullable: false),
+                    Rejected = table.Column<int>(type: "integer", nullable: false),
+                    Error = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    HeartbeatAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "vehicles",
                 columns: table => new
                 {
@@ -108,6 +135,28 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         principalTable: "categories",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "import_errors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    JobId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Line = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Message = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_errors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_import_errors_import_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "import_jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -309,6 +358,16 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 columns: new[] { "VehicleId", "PartId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_import_errors_JobId_Line",
+                table: "import_errors",
+                columns: new[] { "JobId", "Line" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_jobs_Status_CreatedAt",
+                table: "import_jobs",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_part_attributes_PartId",
                 table: "part_attributes",
                 column: "PartId");
@@ -418,6 +477,9 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 name: "fitments");
 
             migrationBuilder.DropTable(
+                name: "import_errors");
+
+            migrationBuilder.DropTable(
                 name: "part_attributes");
 
             migrationBuilder.DropTable(
@@ -434,6 +496,9 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "vin_patterns");
+
+            migrationBuilder.DropTable(
+                name: "import_jobs");
 
             migrationBuilder.DropTable(
                 name: "parts");

@@ -47,6 +47,33 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "import_jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Bytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    RowsRead = table.Column<int>(type: "INTEGER", nullable: false),
+                    Inserted = table.Column<int>(type: "INTEGER", nullable: false),
+                    Updated = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unchanged = table.Column<int>(type: "INTEGER", nullable: false),
+                    Deleted = table.Column<int>(type: "INTEGER", nullable: false),
+                    Rejected = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    HeartbeatAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_jobs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "vehicles",
                 columns: table => new
                 {
@@ -107,6 +134,28 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         principalTable: "categories",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "import_errors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    JobId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Line = table.Column<int>(type: "INTEGER", nullable: false),
+                    Field = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_import_errors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_import_errors_import_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "import_jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -308,6 +357,16 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 columns: new[] { "VehicleId", "PartId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_import_errors_JobId_Line",
+                table: "import_errors",
+                columns: new[] { "JobId", "Line" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_import_jobs_Status_CreatedAt",
+                table: "import_jobs",
+                columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_part_attributes_PartId",
                 table: "part_attributes",
                 column: "PartId");
@@ -417,6 +476,9 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 name: "fitments");
 
             migrationBuilder.DropTable(
+                name: "import_errors");
+
+            migrationBuilder.DropTable(
                 name: "part_attributes");
 
             migrationBuilder.DropTable(
@@ -433,6 +495,9 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "vin_patterns");
+
+            migrationBuilder.DropTable(
+                name: "import_jobs");
 
             migrationBuilder.DropTable(
                 name: "parts");
