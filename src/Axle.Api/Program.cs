@@ -1,4 +1,5 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
@@ -21,6 +22,7 @@ builder.AddAxleOpenApi();
 builder.AddAudit();
 builder.AddClients();
 builder.AddIdentityFeature();
+builder.AddCatalog();
 
 var app = builder.Build();
 
@@ -41,9 +43,11 @@ if (args.Contains(AuditCommand.Name))
 app.UseAxleHttp();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
+app.UseAxleRequestBodyLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseOutputCache();
 
 app.MapOperations();
 app.MapClients();
@@ -51,6 +55,7 @@ app.MapAxleOpenApi();
 app.MapIdentity();
 
 app.MapAudit();
+app.MapCatalog();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

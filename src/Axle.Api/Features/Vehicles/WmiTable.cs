@@ -216,6 +216,10 @@ public static class WmiTable
 
     public static int Count => Entries.Count;
 
+    /// <summary>The first listed WMI of a make (its main North American plant first), or null when the table has none.</summary>
+    public static string? FirstWmiOf(string make) =>
+        Entries.FirstOrDefault(e => string.Equals(e.Value.Make, make, StringComparison.OrdinalIgnoreCase)).Key;
+
     public static WmiEntry? Find(string wmi, string positions12To14) =>
         Entries.TryGetValue(wmi, out var entry) ? entry
         : wmi[2] == '9' && Entries.TryGetValue(wmi + positions12To14, out var lowVolume) ? lowVolume

@@ -118,6 +118,12 @@ public static class HttpSetup
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseResponseCompression();
+        return app;
+    }
+
+    /// <summary>Body size limits; after <c>UseRouting</c> (endpoints may raise their own limit), before anything reads a body.</summary>
+    public static WebApplication UseAxleRequestBodyLimit(this WebApplication app)
+    {
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         return app;
     }

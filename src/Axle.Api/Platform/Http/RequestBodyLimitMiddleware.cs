@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace Axle.Api.Platform.Http;
@@ -6,14 +7,30 @@ namespace Axle.Api.Platform.Http;
 /// <summary>
 /// Enforces <see cref="HttpLimitsOptions.MaxRequestBodyBytes"/> on every server, not only Kestrel: a declared
 /// Content-Length over the limit is refused before the body is read, and a chunked body is cut off when it passes it.
+/// An endpoint can carry its own limit (<see cref="IRequestSizeLimitMetadata"/>, e.g. catalog imports take files up to
+/// 1 GiB); the middleware runs after routing so it can see it, and sets Kestrel's per-request limit to the same value.
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<HttpLimitsOptions> options)
 {
-    private readonly long _limit = options.Value.MaxRequestBodyBytes;
+    private readonly long _default = options.Value.MaxRequestBodyBytes;
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength is { } length && length > _limit)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } endpointLimit
+            ? endpointLimit.MaxRequestBodySize
+            : _default;
+        if (limit is not { } limitBytes)
+        {
+            var unlimited = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (unlimited is { IsReadOnly: false })
+            {
+                unlimited.MaxRequestBodySize = null;
+            }
+
+            return next(context);
+        }
+
+        if (context.Request.ContentLength is { } length && length > limitBytes)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }
@@ -21,11 +38,11 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
-            feature.MaxRequestBodySize = _limit;
+            feature.MaxRequestBodySize = limitBytes;
         }
         else if (context.Request.ContentLength is null && context.Request.Body.CanRead)
         {
-            context.Request.Body = new LimitedReadStream(context.Request.Body, _limit);
+            context.Request.Body = new LimitedReadStream(context.Request.Body, limitBytes);
         }
 
         return next(context);

@@ -1,0 +1,66 @@
+using Axle.Bench.Generate;
+using Axle.Bench.Load;
+
+namespace Axle.Bench;
+
+/// <summary>
+/// <c>generate</c> fills a database with a large synthetic catalog; <c>run</c> drives load scenarios against a live
+/// server on this machine and compares them with a plain Kestrel endpoint. See bench/README.md.
+/// </summary>
+internal static class BenchProgram
+{
+    private const string Usage = """
+        Usage:
+          Axle.Bench generate --provider sqlite|postgres --connection "<cs>" --parts N --vehicles V --fitments F [--seed 1]
+          Axle.Bench run --scenario fitment-search|health --url http://127.0.0.1:5080 [--server-pid PID]
+                         [--duration 20] [--warmup 5] [--concurrency 1,32] [--max-requests 200000]
+                         [--provider sqlite|postgres --connection "<cs>"] [--out bench/results/<name>.json]
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+
+        try
+        {
+            if (args.Length == 0)
+            {
+                throw new UsageException("No command given.");
+            }
+
+            var options = CommandLine.Parse(args.AsSpan(1));
+            switch (args[0])
+            {
+                case "generate":
+                    await CatalogGenerator.RunAsync(GenerateSettings.From(options), Console.Out, cts.Token);
+                    return 0;
+                case "run":
+                    return await LoadCommand.RunAsync(RunSettings.From(options), Console.Out, cts.Token);
+                default:
+                    throw new UsageException($"Unknown command '{args[0]}'.");
+            }
+        }
+        catch (UsageException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+        catch (HttpRequestException ex)
+        {
+            // Preparing a scenario needs a live server; during the measured loop the same failures are only counted.
+            await Console.Error.WriteLineAsync($"The server could not be reached: {ex.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return 130;
+        }
+    }
+}
