@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -10,7 +11,7 @@ public static class SecuritySetup
     public static WebApplicationBuilder AddAxleSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddSingletonTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokenIssuer>();
@@ -38,20 +39,11 @@ public static class SecuritySetup
                 };
             });
 
-        var authorization = services.AddAuthorizationBuilder()
+        services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin))
             .AddPolicy(Policies.Staff, p => p.RequireAuthenticatedUser().RequireRole([.. Roles.Staff]));
         services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicyProvider>();
-        _ = authorization;
         return builder;
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 }
 
