@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -64,6 +65,9 @@ internal sealed class PostgresCatalogStore(string connectionString) : ICatalogSt
             await ExecuteAsync($"DROP INDEX \"{name}\"", ct);
             _restore.Insert(0, definition);
         }
+
+        // vehicle_parts is derived from fitments in one statement after the load, not by the trigger per COPY.
+        await ExecuteAsync("ALTER TABLE fitments DISABLE TRIGGER fitments_vehicle_parts_insert", ct);
     }
 
     public async Task<long> LoadAsync<T>(TableSpec<T> table, IEnumerable<T> rows, CancellationToken ct)
@@ -89,6 +93,9 @@ internal sealed class PostgresCatalogStore(string connectionString) : ICatalogSt
     {
         // More memory for sorting makes index builds and foreign key validation much faster.
         await ExecuteAsync("SET maintenance_work_mem = '256MB'", ct);
+        await ExecuteAsync("SET work_mem = '256MB'", ct);
+        await ExecuteAsync(VehiclePartsSql.PostgresRebuild, ct);
+        await ExecuteAsync("ALTER TABLE fitments ENABLE TRIGGER fitments_vehicle_parts_insert", ct);
         foreach (var sql in _restore)
         {
             await ExecuteAsync(sql, ct);

@@ -1,3 +1,4 @@
+using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,9 @@ internal sealed class SqliteCatalogStore(string connectionString) : ICatalogStor
                 _dropped.Add(sql);
             }
         }
+
+        // vehicle_parts is derived from fitments in one statement after the load, not by its triggers row by row.
+        await ExecuteAsync(VehiclePartsSql.SqliteDrop, ct);
     }
 
     public async Task<long> LoadAsync<T>(TableSpec<T> table, IEnumerable<T> rows, CancellationToken ct)
@@ -84,6 +88,8 @@ internal sealed class SqliteCatalogStore(string connectionString) : ICatalogStor
 
     public async Task RebuildIndexesAsync(CancellationToken ct)
     {
+        // SqliteCreate recreates the triggers and refills the table.
+        await ExecuteAsync(VehiclePartsSql.SqliteCreate, ct);
         foreach (var sql in _dropped)
         {
             await ExecuteAsync(sql, ct);

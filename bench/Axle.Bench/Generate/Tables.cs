@@ -120,5 +120,6 @@ internal static class Tables
     ];
 
     /// <summary>Big tables whose secondary indexes and foreign keys are dropped for the load and rebuilt after it.</summary>
-    public static readonly string[] Deferred = ["parts", "fitments", "part_interchanges"];
+    // vehicle_parts is not loaded: it is derived from fitments once they are in (see the stores' RebuildIndexesAsync).
+    public static readonly string[] Deferred = ["parts", "fitments", "part_interchanges", "vehicle_parts"];
 }

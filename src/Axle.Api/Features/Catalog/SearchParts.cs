@@ -92,6 +92,13 @@ internal static class SearchParts
         SortOrder Sort)
     {
         public bool ByVehicle => MakeKey is not null || ModelKey is not null || Year is not null || Engine is not null || Vin is not null;
+
+        /// <summary>
+        /// Exactly a make, model and year in a sort that <c>vehicle_parts</c> carries: the search walks that table's
+        /// index for the vehicle in sort order and stops after a page (see <see cref="VehiclePart"/>).
+        /// </summary>
+        public bool ByVehicleKey => MakeKey is not null && ModelKey is not null && Year is not null && Engine is null && Vin is null
+            && Sort != SortOrder.Relevance;
     }
 
     public static async Task<Results<Ok<Page<Item>>, NotModifiedResult, ValidationProblem, ProblemHttpResult>> Handle(
@@ -120,10 +127,12 @@ internal static class SearchParts
         http.Response.Headers.CacheControl = CatalogCache.CacheControl;
 
         var vehicleIds = filters.ByVehicle ? VehicleIds(db, filters) : null;
-        var parts = await FilterAsync(db, filters, vehicleIds, ct);
+        var keyed = filters.ByVehicleKey;
+        var parts = await FilterAsync(db, filters, keyed ? null : vehicleIds, ct);
         Page<Row> rows = parts is null
             ? new Page<Row>([], null)
-            : await Order(Project(parts, filters), filters.Sort, page.After).ToPageAsync(page, r => KeyOf(r, filters.Sort), ct);
+            : await Order(keyed ? ProjectByVehicleKey(db, parts, filters) : Project(parts, filters), filters.Sort, page.After)
+                .ToPageAsync(page, r => KeyOf(r, filters.Sort), ct);
 
         var ids = rows.Items.Select(r => r.Id).ToList();
         var available = await CatalogStock.AvailableAsync(ids, ct);
@@ -425,17 +434,46 @@ internal static class SearchParts
         });
     }
 
+    /// <summary>
+    /// The parts fitting one (make, model, year), with the sort keys read from <c>vehicle_parts</c>, so that ordering and
+    /// seeking happen on that table's per-vehicle index and the parts are joined only for the page's rows.
+    /// </summary>
+    private static IQueryable<Row> ProjectByVehicleKey(AppDbContext db, IQueryable<Part> parts, Filters filters)
+    {
+        var make = filters.MakeKey!;
+        var model = filters.ModelKey!;
+        var year = filters.Year!.Value;
+        return db.Set<VehiclePart>().AsNoTracking()
+            .Where(vp => vp.MakeKey == make && vp.ModelKey == model && vp.Year == year)
+            .Join(parts, vp => vp.PartId, p => p.Id, (vp, p) => new Row
+            {
+                Id = vp.PartId,
+                Sku = p.Sku,
+                PartNumber = p.PartNumber,
+                Brand = p.Brand!.Name,
+                Category = p.Category!.Name,
+                Name = vp.Name,
+                PriceMinor = vp.PriceMinor,
+                Currency = p.Currency,
+                CreatedAt = vp.CreatedAt,
+                Version = p.Version,
+                ImageUrl = p.Images.OrderBy(i => i.SortOrder).ThenBy(i => i.Id).Select(i => i.Url).FirstOrDefault(),
+            });
+    }
+
     private static IQueryable<Row> Order(IQueryable<Row> rows, SortOrder sort, Seek? after)
     {
         if (after is { } a)
         {
+            // Each seek is "at or past the sort value, and past the cursor's row": the first conjunct is a plain range on
+            // the sort column that an index can start from, the second the exact keyset condition.
             rows = rows.Where(sort switch
             {
                 SortOrder.Relevance => (Expression<Func<Row, bool>>)(r => r.Score < a.Number || (r.Score == a.Number && r.Id > a.Id)),
-                SortOrder.Price => r => r.PriceMinor > a.Number || (r.PriceMinor == a.Number && r.Id > a.Id),
-                SortOrder.PriceDescending => r => r.PriceMinor < a.Number || (r.PriceMinor == a.Number && r.Id < a.Id),
-                SortOrder.Newest => r => r.CreatedAt < a.At || (r.CreatedAt == a.At && r.Id < a.Id),
-                _ => r => string.Compare(r.Name, a.Text) > 0 || (r.Name == a.Text && r.Id > a.Id),
+                SortOrder.Price => r => r.PriceMinor >= a.Number && (r.PriceMinor > a.Number || r.Id > a.Id),
+                SortOrder.PriceDescending => r => r.PriceMinor <= a.Number && (r.PriceMinor < a.Number || r.Id < a.Id),
+                SortOrder.Newest => r => r.CreatedAt <= a.At && (r.CreatedAt < a.At || r.Id < a.Id),
+                _ => r => string.Compare(r.Name, a.Text) >= 0 && (string.Compare(r.Name, a.Text) > 0 || r.Id > a.Id),
             });
         }
 

@@ -614,6 +614,44 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.ToTable("vehicles", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
+                {
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MakeKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("PriceMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PartId", "MakeKey", "ModelKey", "Year");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "CreatedAt", "PartId");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "Name", "PartId");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "PriceMinor", "PartId");
+
+                    b.ToTable("vehicle_parts", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>
                 {
                     b.Property<int>("Id")
@@ -1200,6 +1238,15 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OldPartId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
+                        .WithMany()
+                        .HasForeignKey("PartId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>

@@ -585,6 +585,44 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.ToTable("vehicles", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
+                {
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MakeKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PriceMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PartId", "MakeKey", "ModelKey", "Year");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "CreatedAt", "PartId");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "Name", "PartId");
+
+                    b.HasIndex("MakeKey", "ModelKey", "Year", "PriceMinor", "PartId");
+
+                    b.ToTable("vehicle_parts", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>
                 {
                     b.Property<int>("Id")
@@ -1167,6 +1205,15 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OldPartId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
+                        .WithMany()
+                        .HasForeignKey("PartId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>
