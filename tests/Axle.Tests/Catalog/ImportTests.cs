@@ -252,6 +252,44 @@ public sealed class AcesImportTests(AxleFactory factory) : IClassFixture<AxleFac
     }
 
     [Fact]
+    public async Task Within_one_file_the_last_row_naming_a_fitment_decides_and_a_repeat_changes_nothing()
+    {
+        await factory.CategoriesAsync("Brake Pads", "Oil Filters", "Spark Plugs");
+        await factory.ImportAsync(ImportKit.Sample("parts.csv"), "text/csv");
+        var (vehicleId, padId) = await factory.QueryAsync(async db =>
+        {
+            var vehicle = new Vehicle(2020, "Mazda", "Mazda3", null, null, 8123);
+            db.Add(vehicle);
+            await db.SaveChangesAsync();
+            var pad = await db.Set<Part>().Where(p => p.Sku == "AX-BP-1001").Select(p => p.Id).SingleAsync();
+            // Exists before the file: deleted then added again, it must survive.
+            db.Add(new Fitment(pad, vehicle.Id, "Rear", 1, null));
+            await db.SaveChangesAsync();
+            return (vehicle.Id, pad);
+        });
+        const string file = """
+            <ACES><Header/>
+            <App action="A" id="1"><BaseVehicle id="8123"/><Position>Front</Position><Part>BP-1001</Part></App>
+            <App action="A" id="2"><BaseVehicle id="8123"/><Position>FRONT</Position><Part>BP-1001</Part></App>
+            <App action="D" id="3"><BaseVehicle id="8123"/><Position>Rear</Position><Part>BP-1001</Part></App>
+            <App action="A" id="4"><BaseVehicle id="8123"/><Position>Rear</Position><Part>BP-1001</Part></App>
+            <App action="A" id="5"><BaseVehicle id="8123"/><Position>Left</Position><Part>BP-1001</Part></App>
+            <App action="D" id="6"><BaseVehicle id="8123"/><Position>Left</Position><Part>BP-1001</Part></App>
+            </ACES>
+            """;
+
+        var job = await factory.ImportAsync(Encoding.UTF8.GetBytes(file), "application/xml", "aces");
+
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        var positions = await factory.QueryAsync(db => db.Set<Fitment>()
+            .Where(f => f.VehicleId == vehicleId && f.PartId == padId).Select(f => f.Position!).OrderBy(p => p).ToListAsync());
+        Assert.Equal(["Front", "Rear"], positions);
+        // Row 1 inserts Front (row 2 repeats it); the Rear pair and the Left pair each end where the table already was.
+        Assert.Equal(1, job.GetProperty("inserted").GetInt32());
+        Assert.Equal(5, job.GetProperty("unchanged").GetInt32());
+    }
+
+    [Fact]
     public async Task Malformed_xml_fails_the_job_with_a_message()
     {
         var job = await factory.ImportAsync(Encoding.UTF8.GetBytes("<ACES><App action=\"A\"><Part>X</App></ACES>"), "application/xml", "aces");

@@ -221,8 +221,9 @@ public sealed partial class CatalogImportWorker(
             await applier.ApplyAsync(rows, attemptCounts, attemptErrors, ct);
             await transaction.CommitAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
+            // DbException: a set-based statement sent outside the change tracker (FitmentBulkSql) was refused.
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             return false;

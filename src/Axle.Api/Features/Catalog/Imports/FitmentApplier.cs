@@ -26,7 +26,8 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
             .ToLookup(v => v.BaseVehicleId!.Value);
         var makeKeys = apps.Where(a => a.BaseVehicleId is null).Select(a => Vehicle.Key(a.Make!)).Distinct().ToList();
         var modelKeys = apps.Where(a => a.BaseVehicleId is null).Select(a => Vehicle.Key(a.Model!)).Distinct().ToList();
-        var byName = await db.Set<Vehicle>().Where(v => makeKeys.Contains(v.MakeKey) && modelKeys.Contains(v.ModelKey)).ToListAsync(ct);
+        var byName = (await db.Set<Vehicle>().Where(v => makeKeys.Contains(v.MakeKey) && modelKeys.Contains(v.ModelKey)).ToListAsync(ct))
+            .GroupBy(v => (v.MakeKey, v.ModelKey, v.Year)).ToDictionary(g => g.Key, g => g.ToList());
 
         // Phase 1: resolve every row, creating missing vehicles; a row that cannot resolve writes nothing.
         var plans = new List<(AcesApp App, long PartId, List<Vehicle> Vehicles)>();
@@ -68,12 +69,17 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
                 var model = Vehicle.Key(app.Model!);
                 for (var year = app.YearFrom!.Value; year <= app.YearTo!.Value; year++)
                 {
-                    var found = byName.Where(v => v.Year == year && v.MakeKey == make && v.ModelKey == model && Narrows(v, app)).ToList();
+                    if (!byName.TryGetValue((make, model, year), out var configurations))
+                    {
+                        byName[(make, model, year)] = configurations = [];
+                    }
+
+                    var found = configurations.Where(v => Narrows(v, app)).ToList();
                     if (found.Count == 0 && !app.Delete)
                     {
                         var created = new Vehicle(year, app.Make!, app.Model!, app.Submodel, app.Engine, null);
                         db.Add(created);
-                        byName.Add(created);
+                        configurations.Add(created);
                         found.Add(created);
                     }
 
@@ -86,38 +92,34 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
 
         await db.SaveChangesAsync(ct);
 
-        // Phase 2: add or delete fitments, deduplicated on part + vehicle + position.
-        var partIds = plans.Select(p => p.PartId).Distinct().ToList();
-        var existing = await db.Set<Fitment>().Where(f => partIds.Contains(f.PartId)).ToListAsync(ct);
-        var index = existing.ToLookup(f => Key(f.PartId, f.VehicleId, f.Position)).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var (app, partId, vehicles) in plans)
+        // Phase 2: one set-based statement for the deletes and one for the adds (FitmentBulkSql). A fitment is one
+        // part + vehicle + position; within the batch the last row naming it decides (as if applied in file order),
+        // and a row that repeats what an earlier row already asked for changes nothing.
+        var final = new Dictionary<FitmentKey, (bool Delete, FitmentRow Row, int Owner)>();
+        for (var i = 0; i < plans.Count; i++)
         {
-            var changed = 0;
+            var (app, partId, vehicles) = plans[i];
             foreach (var vehicle in vehicles)
             {
-                var key = Key(partId, vehicle.Id, app.Position);
-                if (app.Delete)
+                var key = FitmentKey.Of(partId, vehicle.Id, app.Position);
+                if (!final.TryGetValue(key, out var current) || current.Delete != app.Delete)
                 {
-                    if (index.Remove(key, out var gone))
-                    {
-                        db.RemoveRange(gone);
-                        changed++;
-                    }
-                }
-                else if (!index.ContainsKey(key))
-                {
-                    var fitment = new Fitment(partId, vehicle.Id, app.Position, app.Quantity, app.Notes);
-                    db.Add(fitment);
-                    index[key] = [fitment];
-                    changed++;
+                    final[key] = (app.Delete, new FitmentRow(key, app.Position, app.Quantity, app.Notes), i);
                 }
             }
+        }
 
-            if (changed == 0)
+        var deleted = await FitmentBulkSql.DeleteAsync(db, [.. final.Where(f => f.Value.Delete).Select(f => f.Key)], ct);
+        var added = await FitmentBulkSql.InsertAsync(db, [.. final.Values.Where(f => !f.Delete).Select(f => f.Row)], ct);
+        var changedBy = final.Where(f => f.Value.Delete ? deleted.Contains(f.Key) : added.Contains(f.Key))
+            .Select(f => f.Value.Owner).ToHashSet();
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (!changedBy.Contains(i))
             {
                 counts.Unchanged++;
             }
-            else if (app.Delete)
+            else if (plans[i].App.Delete)
             {
                 counts.Deleted++;
             }
@@ -126,14 +128,9 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
                 counts.Inserted++;
             }
         }
-
-        await db.SaveChangesAsync(ct);
     }
 
     private static bool Narrows(Vehicle vehicle, AcesApp app) =>
         (app.Submodel is null || Vehicle.Key(vehicle.Submodel ?? "") == Vehicle.Key(app.Submodel))
         && (app.Engine is null || Vehicle.Key(vehicle.Engine ?? "") == Vehicle.Key(app.Engine));
-
-    private static (long, int, string) Key(long partId, int vehicleId, string? position) =>
-        (partId, vehicleId, (position ?? "").ToUpperInvariant());
 }
