@@ -1,4 +1,5 @@
 using Axle.Bench.Generate;
+using Axle.Bench.Import;
 using Axle.Bench.Load;
 
 namespace Axle.Bench;
@@ -15,6 +16,9 @@ internal static class BenchProgram
           Axle.Bench run --scenario fitment-search|health --url http://127.0.0.1:5080 [--server-pid PID]
                          [--duration 20] [--warmup 5] [--concurrency 1,32] [--max-requests 200000]
                          [--provider sqlite|postgres --connection "<cs>"] [--out bench/results/<name>.json]
+          Axle.Bench import --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
+                         [--url http://127.0.0.1:5080] [--apps 200000] [--seed 1] [--server-pid PID] [--timeout 1800]
+                         [--out bench/results/<name>.json]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -41,6 +45,8 @@ internal static class BenchProgram
                     return 0;
                 case "run":
                     return await LoadCommand.RunAsync(RunSettings.From(options), Console.Out, cts.Token);
+                case "import":
+                    return await ImportCommand.RunAsync(ImportSettings.From(options), Console.Out, cts.Token);
                 default:
                     throw new UsageException($"Unknown command '{args[0]}'.");
             }

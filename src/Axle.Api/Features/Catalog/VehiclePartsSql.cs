@@ -115,7 +115,7 @@ internal static class VehiclePartsSql
                 INSERT INTO vehicle_parts ("MakeKey", "ModelKey", "Year", "PartId", "Name", "PriceMinor", "CreatedAt")
                 SELECT DISTINCT v."MakeKey", v."ModelKey", v."Year", p."Id", p."Name", p."PriceMinor", p."CreatedAt"
                 FROM new_fitments n JOIN vehicles v ON v."Id" = n."VehicleId" JOIN parts p ON p."Id" = n."PartId"
-                ON CONFLICT DO NOTHING;
+                ON CONFLICT ("PartId", "MakeKey", "ModelKey", "Year") DO NOTHING;
             END IF;
             RETURN NULL;
         END $$;
@@ -152,7 +152,7 @@ internal static class VehiclePartsSql
                 INSERT INTO vehicle_parts ("MakeKey", "ModelKey", "Year", "PartId", "Name", "PriceMinor", "CreatedAt")
                 SELECT DISTINCT n."MakeKey", n."ModelKey", n."Year", p."Id", p."Name", p."PriceMinor", p."CreatedAt"
                 FROM new_vehicles n JOIN fitments f ON f."VehicleId" = n."Id" JOIN parts p ON p."Id" = f."PartId"
-                ON CONFLICT DO NOTHING;
+                ON CONFLICT ("PartId", "MakeKey", "ModelKey", "Year") DO NOTHING;
             END IF;
             RETURN NULL;
         END $$;

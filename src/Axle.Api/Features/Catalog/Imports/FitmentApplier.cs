@@ -110,7 +110,9 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
         }
 
         var deleted = await FitmentBulkSql.DeleteAsync(db, [.. final.Where(f => f.Value.Delete).Select(f => f.Key)], ct);
-        var added = await FitmentBulkSql.InsertAsync(db, [.. final.Values.Where(f => !f.Delete).Select(f => f.Row)], ct);
+        // In the order of the (VehicleId, PartId) index: neighbouring rows land on the same index pages.
+        var added = await FitmentBulkSql.InsertAsync(db,
+            [.. final.Values.Where(f => !f.Delete).Select(f => f.Row).OrderBy(r => r.Key.VehicleId).ThenBy(r => r.Key.PartId)], ct);
         var changedBy = final.Where(f => f.Value.Delete ? deleted.Contains(f.Key) : added.Contains(f.Key))
             .Select(f => f.Value.Owner).ToHashSet();
         for (var i = 0; i < plans.Count; i++)

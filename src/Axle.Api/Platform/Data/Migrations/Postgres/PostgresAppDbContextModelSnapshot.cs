@@ -1240,15 +1240,6 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
-            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
-                {
-                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
-                        .WithMany()
-                        .HasForeignKey("PartId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>
                 {
                     b.HasOne("Axle.Api.Features.Catalog.Vehicle", null)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Axle.Api.Platform.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261123125330_VehicleParts")]
+    [Migration("20261123131721_VehicleParts")]
     partial class VehicleParts
     {
         /// <inheritdoc />
@@ -1208,15 +1208,6 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OldPartId")
                         .OnDelete(DeleteBehavior.SetNull);
-                });
-
-            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
-                {
-                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
-                        .WithMany()
-                        .HasForeignKey("PartId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>

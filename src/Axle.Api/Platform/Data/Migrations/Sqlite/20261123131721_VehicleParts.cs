@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Axle.Api.Platform.Data.Migrations.Postgres
+namespace Axle.Api.Platform.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class VehicleParts : Migration
@@ -15,23 +15,17 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 name: "vehicle_parts",
                 columns: table => new
                 {
-                    MakeKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ModelKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    PartId = table.Column<long>(type: "bigint", nullable: false),
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    PriceMinor = table.Column<long>(type: "bigint", nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                    MakeKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ModelKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    PartId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PriceMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_vehicle_parts", x => new { x.PartId, x.MakeKey, x.ModelKey, x.Year });
-                    table.ForeignKey(
-                        name: "FK_vehicle_parts_parts_PartId",
-                        column: x => x.PartId,
-                        principalTable: "parts",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -50,13 +44,13 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 columns: new[] { "MakeKey", "ModelKey", "Year", "PriceMinor", "PartId" });
 
             // Kept by triggers on fitments, parts and vehicles; the SQL lives beside the feature (Features/Catalog/VehiclePartsSql.cs).
-            migrationBuilder.Sql(Axle.Api.Features.Catalog.VehiclePartsSql.PostgresCreate);
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.VehiclePartsSql.SqliteCreate);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(Axle.Api.Features.Catalog.VehiclePartsSql.PostgresDrop);
+            migrationBuilder.Sql(Axle.Api.Features.Catalog.VehiclePartsSql.SqliteDrop);
 
             migrationBuilder.DropTable(
                 name: "vehicle_parts");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Axle.Api.Platform.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261123125346_VehicleParts")]
+    [Migration("20261123131738_VehicleParts")]
     partial class VehicleParts
     {
         /// <inheritdoc />
@@ -1241,15 +1241,6 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OldPartId")
                         .OnDelete(DeleteBehavior.SetNull);
-                });
-
-            modelBuilder.Entity("Axle.Api.Features.Catalog.VehiclePart", b =>
-                {
-                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
-                        .WithMany()
-                        .HasForeignKey("PartId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Catalog.VinPattern", b =>
