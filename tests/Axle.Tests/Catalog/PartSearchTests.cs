@@ -167,6 +167,26 @@ public sealed class PartSearchTests(AxleFactory factory) : IClassFixture<AxleFac
     }
 
     [Fact]
+    public async Task On_postgres_a_misspelt_word_finds_similar_parts_only_when_nothing_matches_exactly()
+    {
+        var seed = new CatalogSeed(factory);
+        var brand = await seed.BrandAsync("Brand " + seed.Tag);
+        var category = await seed.CategoryAsync("Brakes");
+        var tag = seed.Word("caliper");
+        var pads = await seed.PartAsync(brand, category, $"Ceramic brake pads {tag}");
+        await seed.PartAsync(brand, category, $"Wiper blade {tag}");
+
+        var misspelt = await _client.GetPageAsync($"{CatalogHttp.Parts}?q=ceramik%20{tag}");
+        var exact = await _client.GetPageAsync($"{CatalogHttp.Parts}?q=ceramic%20{tag}");
+        var unlike = await _client.GetPageAsync($"{CatalogHttp.Parts}?q=alternator%20{tag}");
+
+        Assert.Equal([pads.Id], exact.Ids());
+        // SQLite keeps the strict match; PostgreSQL falls back to trigram similarity (pg_trgm) for every word.
+        Assert.Equal(AxleFactory.IsPostgres ? [pads.Id] : [], misspelt.Ids());
+        Assert.Empty(unlike.Items());
+    }
+
+    [Fact]
     public async Task Full_text_index_follows_part_updates_deletes_and_brand_renames()
     {
         var seed = new CatalogSeed(factory);

@@ -109,6 +109,68 @@ internal static class PartSearchSql
         DROP TABLE IF EXISTS part_search;
         """;
 
+    // ---- PostgreSQL: trigram similarity (pg_trgm) over part number, name and brand, for typos. Added by a later
+    // migration than the tsvector: part_search gains a lower-cased "words" column, filled by the same trigger. ----
+
+    public const string PostgresTrigramCreate = """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+        ALTER TABLE part_search ADD COLUMN words text NOT NULL DEFAULT '';
+
+        CREATE OR REPLACE FUNCTION part_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            brand text := COALESCE((SELECT b."Name" FROM brands b WHERE b."Id" = NEW."BrandId"), '');
+        BEGIN
+            INSERT INTO part_search (part_id, document, words)
+            SELECT NEW."Id",
+                   setweight(to_tsvector('simple', NEW."PartNumber" || ' ' || NEW."NormalizedPartNumber"), 'A')
+                || setweight(to_tsvector('simple', NEW."Name"), 'B')
+                || setweight(to_tsvector('simple', brand), 'C')
+                || setweight(to_tsvector('simple', COALESCE(NEW."Description", '')), 'D'),
+                   lower(NEW."PartNumber" || ' ' || NEW."NormalizedPartNumber" || ' ' || NEW."Name" || ' ' || brand)
+            ON CONFLICT (part_id) DO UPDATE SET document = EXCLUDED.document, words = EXCLUDED.words;
+            RETURN NULL;
+        END $$;
+
+        UPDATE part_search ps
+        SET words = lower(p."PartNumber" || ' ' || p."NormalizedPartNumber" || ' ' || p."Name" || ' ' || COALESCE(b."Name", ''))
+        FROM parts p LEFT JOIN brands b ON b."Id" = p."BrandId"
+        WHERE ps.part_id = p."Id";
+
+        CREATE INDEX ix_part_search_words_trgm ON part_search USING GIN (words gin_trgm_ops);
+        """;
+
+    public const string PostgresTrigramDrop = """
+        DROP INDEX IF EXISTS ix_part_search_words_trgm;
+
+        CREATE OR REPLACE FUNCTION part_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO part_search (part_id, document)
+            SELECT NEW."Id",
+                   setweight(to_tsvector('simple', NEW."PartNumber" || ' ' || NEW."NormalizedPartNumber"), 'A')
+                || setweight(to_tsvector('simple', NEW."Name"), 'B')
+                || setweight(to_tsvector('simple', COALESCE((SELECT b."Name" FROM brands b WHERE b."Id" = NEW."BrandId"), '')), 'C')
+                || setweight(to_tsvector('simple', COALESCE(NEW."Description", '')), 'D')
+            ON CONFLICT (part_id) DO UPDATE SET document = EXCLUDED.document;
+            RETURN NULL;
+        END $$;
+
+        ALTER TABLE part_search DROP COLUMN IF EXISTS words;
+        """;
+
+    /// <summary>Shortest term the typo fallback tries: two letters have too few trigrams to be similar to anything.</summary>
+    public const int MinFuzzyTermLength = 3;
+
+    /// <summary>
+    /// Ids of parts where every term is similar to a whole word of the part number, name or brand (pg_trgm
+    /// <c>&lt;&lt;%</c>, strict word similarity at least <c>pg_trgm.strict_word_similarity_threshold</c>, 0.5 by default:
+    /// "ceramik" finds "ceramic" at 0.6; a word sharing only a long tail with another stays below); one placeholder per
+    /// term, values as parameters.
+    /// </summary>
+    public static string PostgresSimilarIds(int terms) =>
+        "SELECT part_id AS \"Value\" FROM part_search WHERE "
+        + string.Join(" AND ", Enumerable.Range(0, terms).Select(i => $"{{{i}}} <<% words"));
+
     /// <summary>Ids of parts matching a tsquery built by <see cref="ToTsQuery"/> ({0}).</summary>
     public const string PostgresMatchingIds = """SELECT part_id AS "Value" FROM part_search WHERE document @@ to_tsquery('simple', {0})""";
 

@@ -345,6 +345,15 @@ internal static class SearchParts
             var matching = db.Database.IsNpgsql()
                 ? db.Database.SqlQueryRaw<long>(PartSearchSql.PostgresMatchingIds, PartSearchSql.ToTsQuery(filters.Terms))
                 : db.Database.SqlQueryRaw<long>(PartSearchSql.SqliteMatchingIds, PartSearchSql.ToFts5Query(filters.Terms));
+            // PostgreSQL forgives typos: when no part has every word ("brak pads"), parts whose words are each similar
+            // by trigrams are the result instead. SQLite has no similarity index; there the strict match stands.
+            if (db.Database.IsNpgsql() && filters.Terms.All(t => t.Length >= PartSearchSql.MinFuzzyTermLength)
+                && !await matching.AnyAsync(ct))
+            {
+                matching = db.Database.SqlQueryRaw<long>(
+                    PartSearchSql.PostgresSimilarIds(filters.Terms.Count), [.. filters.Terms.Cast<object>()]);
+            }
+
             parts = parts.Where(p => matching.Contains(p.Id));
         }
 
