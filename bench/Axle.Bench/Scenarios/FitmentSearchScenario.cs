@@ -10,16 +10,20 @@ namespace Axle.Bench.Scenarios;
 /// <summary>
 /// <c>GET /api/v1/parts?make=&amp;model=&amp;year=&amp;limit=50</c> for (make, model, year) triples drawn uniformly from what
 /// the catalog holds. Triples come from the API's vehicle endpoints, or from the database when those are not there.
+/// Uncached (<c>fitment-search-uncached</c>): every request carries a query parameter the API ignores but the output
+/// cache varies by, with a value never sent before, so each one runs the query: the cost of a cache miss.
 /// </summary>
-internal sealed class FitmentSearchScenario : IScenario
+internal sealed class FitmentSearchScenario(bool uncached = false) : IScenario
 {
+    private long _sequence;
+
     private const int MaxMakes = 40;
     private const int MaxModelsPerMake = 12;
     private const int MaxTriples = 20_000;
 
     private Uri[] _requests = [];
 
-    public string Name => "fitment-search";
+    public string Name => uncached ? "fitment-search-uncached" : "fitment-search";
 
     public async Task PrepareAsync(ScenarioContext context, CancellationToken ct)
     {
@@ -55,7 +59,13 @@ internal sealed class FitmentSearchScenario : IScenario
             .ToArray();
     }
 
-    public HttpRequestMessage CreateRequest(Random random) => new(HttpMethod.Get, _requests[random.Next(_requests.Length)]);
+    public HttpRequestMessage CreateRequest(Random random)
+    {
+        var uri = _requests[random.Next(_requests.Length)];
+        return new HttpRequestMessage(HttpMethod.Get, uncached
+            ? new Uri(uri + "&bench=" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture))
+            : uri);
+    }
 
     private static async Task<List<(string, string, int)>> FromApiAsync(HttpClient client, Uri baseUrl, CancellationToken ct)
     {

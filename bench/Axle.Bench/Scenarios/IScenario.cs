@@ -26,6 +26,7 @@ internal static class ScenarioCatalog
     {
         ["health"] = () => new HealthScenario(),
         ["fitment-search"] = () => new FitmentSearchScenario(),
+        ["fitment-search-uncached"] = () => new FitmentSearchScenario(uncached: true),
     };
 
     public static IScenario Create(string name) =>
