@@ -44,26 +44,15 @@ internal static class AdjustStock
             return Problems.Validation("delta", signError);
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var part = await InventoryLookups.PartAsync(db, request.Sku!, ct);
-        var warehouse = await InventoryLookups.WarehouseAsync(db, request.WarehouseId!.Value, ct);
-        if (part is null)
+        var resolved = await InventoryLookups.ResolveAsync(db, request.Sku!, [("warehouseId", request.WarehouseId!.Value)], ct);
+        if (resolved.Errors.Count > 0)
         {
-            errors["sku"] = ["No part has this SKU."];
+            return Problems.Validation(resolved.Errors);
         }
 
-        if (warehouse is null)
-        {
-            errors["warehouseId"] = ["No warehouse has this id."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
+        var (part, warehouse) = (resolved.Part!, resolved.Warehouses[0]!);
         var now = time.GetUtcNow().UtcDateTime;
-        var levels = await StockLedger.EnsureLevelsAsync(db, [(part!.Id, warehouse!.Id)], now, ct);
+        var levels = await StockLedger.EnsureLevelsAsync(db, [(part.Id, warehouse.Id)], now, ct);
         var adjustmentId = Guid.CreateVersion7(time.GetUtcNow());
         var entry = new LedgerEntry(ToMovementReason(reason), MovementReference.Adjustment, adjustmentId.ToString(),
             Actors.Of(http.User), request.Note?.Trim());

@@ -44,6 +44,34 @@ internal static class InventoryLookups
         db.Set<Warehouse>().AsNoTracking().Where(w => w.Id == id).Select(w => new WarehouseRef(w.Id, w.Code, w.Active))
             .FirstOrDefaultAsync(ct);
 
+    public sealed record Resolved(PartRef? Part, IReadOnlyList<WarehouseRef?> Warehouses, Dictionary<string, string[]> Errors);
+
+    /// <summary>Looks up a request's SKU and warehouse ids; each one that does not exist becomes a field error.</summary>
+    public static async Task<Resolved> ResolveAsync(
+        AppDbContext db, string sku, IReadOnlyList<(string Field, long Id)> warehouses, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var part = await PartAsync(db, sku, ct);
+        if (part is null)
+        {
+            errors["sku"] = ["No part has this SKU."];
+        }
+
+        var found = new List<WarehouseRef?>();
+        foreach (var (field, id) in warehouses)
+        {
+            var warehouse = await WarehouseAsync(db, id, ct);
+            if (warehouse is null)
+            {
+                errors[field] = ["No warehouse has this id."];
+            }
+
+            found.Add(warehouse);
+        }
+
+        return new Resolved(part, found, errors);
+    }
+
     /// <summary>Available units of a level now (0 when it does not exist), for the detail of a 409.</summary>
     public static Task<int> AvailableAsync(AppDbContext db, long partId, long warehouseId, CancellationToken ct) =>
         db.Set<StockLevel>().Where(l => l.PartId == partId && l.WarehouseId == warehouseId)

@@ -32,38 +32,22 @@ internal static class TransferStock
             return Problems.Validation("toWarehouseId", "The destination must differ from the source.");
         }
 
-        var errors = new Dictionary<string, string[]>();
-        var part = await InventoryLookups.PartAsync(db, request.Sku!, ct);
-        var from = await InventoryLookups.WarehouseAsync(db, request.FromWarehouseId!.Value, ct);
-        var to = await InventoryLookups.WarehouseAsync(db, request.ToWarehouseId!.Value, ct);
-        if (part is null)
+        var resolved = await InventoryLookups.ResolveAsync(db, request.Sku!,
+            [("fromWarehouseId", request.FromWarehouseId!.Value), ("toWarehouseId", request.ToWarehouseId!.Value)], ct);
+        if (resolved.Errors.Count > 0)
         {
-            errors["sku"] = ["No part has this SKU."];
+            return Problems.Validation(resolved.Errors);
         }
 
-        if (from is null)
-        {
-            errors["fromWarehouseId"] = ["No warehouse has this id."];
-        }
-
-        if (to is null)
-        {
-            errors["toWarehouseId"] = ["No warehouse has this id."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
-
-        if (!to!.Active)
+        var (part, from, to) = (resolved.Part!, resolved.Warehouses[0]!, resolved.Warehouses[1]!);
+        if (!to.Active)
         {
             return InventoryProblems.WarehouseInactive(to.Code);
         }
 
         var quantity = request.Quantity!.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var levels = await StockLedger.EnsureLevelsAsync(db, [(part!.Id, from!.Id), (part.Id, to.Id)], now, ct);
+        var levels = await StockLedger.EnsureLevelsAsync(db, [(part.Id, from.Id), (part.Id, to.Id)], now, ct);
         var transferId = Guid.CreateVersion7(time.GetUtcNow());
         var actor = Actors.Of(http.User);
         var note = request.Note?.Trim();
