@@ -2,6 +2,7 @@ using Axle.Api.Features.Audit;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
+using Axle.Api.Features.Inventory;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -23,6 +24,7 @@ builder.AddAudit();
 builder.AddClients();
 builder.AddIdentityFeature();
 builder.AddCatalog();
+builder.AddInventory();
 
 var app = builder.Build();
 
@@ -37,6 +39,13 @@ if (args.Contains("migrate"))
 if (args.Contains(AuditCommand.Name))
 {
     Environment.ExitCode = await app.Services.VerifyAuditAsync(Console.Out);
+    return;
+}
+
+// `dotnet run --project src/Axle.Api -- verify-stock` reconciles stock levels with the ledger; exit code 4 on drift.
+if (args.Contains(InventoryCommand.Name))
+{
+    Environment.ExitCode = await app.Services.VerifyStockAsync(Console.Out);
     return;
 }
 
@@ -56,6 +65,7 @@ app.MapIdentity();
 
 app.MapAudit();
 app.MapCatalog();
+app.MapInventory();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

@@ -14,7 +14,7 @@ internal static class DeletePart
     /// order history must keep pointing at what was sold.
     /// </summary>
     public static async Task<Results<NoContent, Ok<PartRepresentation>, ProblemHttpResult>> Handle(
-        long id, HttpContext http, AppDbContext db, AuditTrail audit, IPartUsage usage, IOutputCacheStore cache,
+        long id, HttpContext http, AppDbContext db, AuditTrail audit, IEnumerable<IPartUsage> usages, IOutputCacheStore cache,
         TimeProvider time, CancellationToken ct)
     {
         if (await PartRepresentation.LoadAsync(db, id, ct) is not { } part)
@@ -27,7 +27,13 @@ internal static class DeletePart
             return failure;
         }
 
-        var referenced = await usage.IsReferencedAsync(part.Id, ct);
+        // Every feature that keeps pointing at parts (orders, the stock ledger) registers its own IPartUsage.
+        var referenced = false;
+        foreach (var usage in usages)
+        {
+            referenced = referenced || await usage.IsReferencedAsync(part.Id, ct);
+        }
+
         try
         {
             if (referenced)

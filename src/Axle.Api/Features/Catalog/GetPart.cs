@@ -86,7 +86,7 @@ internal static class GetPart
             .Join(db.Set<Part>(), s => s.NewPartId, p => p.Id, (s, p) => new PartRef(p.Id, p.PartNumber))
             .FirstOrDefaultAsync(ct);
 
-        var available = await CatalogStock.AvailableAsync([partId], ct);
+        var available = await CatalogStock.AvailableAsync(db, [partId], ct);
 
         return TypedResults.Ok(new Response(
             part.Id,

@@ -7,8 +7,8 @@ public interface IPartUsage
 }
 
 /// <summary>
-/// Nothing references parts yet: orders do not exist. The orders feature replaces this registration with one that
-/// looks for order lines, so that deleting an ordered part discontinues it instead.
+/// The catalog's own answer: nothing of the catalog's references a part. Features that do (orders, the stock ledger) add
+/// their own <see cref="IPartUsage"/> registrations; deletion asks all of them, and any "yes" discontinues the part instead.
 /// </summary>
 internal sealed class NoPartUsage : IPartUsage
 {

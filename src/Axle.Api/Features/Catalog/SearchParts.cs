@@ -135,7 +135,7 @@ internal static class SearchParts
                 .ToPageAsync(page, r => KeyOf(r, filters.Sort), ct);
 
         var ids = rows.Items.Select(r => r.Id).ToList();
-        var available = await CatalogStock.AvailableAsync(ids, ct);
+        var available = await CatalogStock.AvailableAsync(db, ids, ct);
         var notes = vehicleIds is null ? null : await FitmentNotesAsync(db, ids, vehicleIds, ct);
 
         using (var hasher = new ETagHasher())
@@ -392,7 +392,7 @@ internal static class SearchParts
 
         if (filters.InStock)
         {
-            parts = CatalogStock.WhereInStock(parts);
+            parts = CatalogStock.WhereInStock(db, parts);
         }
 
         return parts;

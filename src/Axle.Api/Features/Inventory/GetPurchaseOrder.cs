@@ -1,0 +1,14 @@
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Axle.Api.Features.Inventory;
+
+/// <summary><c>GET /api/v1/purchase-orders/{id}</c>.</summary>
+internal static class GetPurchaseOrder
+{
+    public static async Task<Results<Ok<PurchaseOrderResponse>, ProblemHttpResult>> Handle(Guid id, AppDbContext db, CancellationToken ct) =>
+        await PurchaseOrderResponse.LoadAsync(db, id, ct) is { } order
+            ? TypedResults.Ok(order)
+            : Problems.NotFound("No purchase order has this id.");
+}

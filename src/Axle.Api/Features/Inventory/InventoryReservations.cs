@@ -1,0 +1,228 @@
+using Axle.Api.Features.Audit;
+using Axle.Api.Features.Catalog;
+using Axle.Api.Platform.Data;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Axle.Api.Features.Inventory;
+
+/// <summary>What to reserve: lines of (part, quantity), what it is for, and where it ships (for nearest-region allocation).</summary>
+public sealed record ReserveCommand(
+    IReadOnlyList<AllocationLine> Lines, string? ReferenceType, string? ReferenceId, ShipTo? ShipTo, string Actor);
+
+/// <summary>A part that cannot be reserved in full, with its SKU for the problem response.</summary>
+public sealed record SkuShortage(long PartId, string Sku, int Requested, int Available);
+
+public abstract record ReserveOutcome
+{
+    public sealed record Reserved(Reservation Reservation) : ReserveOutcome;
+
+    /// <summary>Not enough stock for these parts (after the allowed re-allocations). Nothing was reserved.</summary>
+    public sealed record Insufficient(IReadOnlyList<SkuShortage> Shortages) : ReserveOutcome;
+
+    public sealed record UnknownParts(IReadOnlyList<long> PartIds) : ReserveOutcome;
+}
+
+public abstract record CloseOutcome
+{
+    public sealed record Closed(Reservation Reservation) : CloseOutcome;
+
+    public sealed record NotFound : CloseOutcome;
+
+    /// <summary>The reservation is no longer held (already committed, released or expired).</summary>
+    public sealed record NotHeld(ReservationStatus Status) : CloseOutcome;
+}
+
+/// <summary>
+/// Reserves stock for orders and lets them commit (ship) or release it. The order flow calls this service; the
+/// <c>/api/v1/inventory/reservations</c> endpoints expose it to staff and machine clients.
+/// </summary>
+/// <remarks>
+/// Reserving never reads a quantity and writes it back: the allocator proposes levels from a fresh read, then each level
+/// is claimed by one conditional update (<c>reserved += q WHERE on_hand − reserved ≥ q</c>). If any claim finds the level
+/// emptied by someone else, the transaction rolls back and allocation runs again on new figures, a bounded number of
+/// times. All of a reservation's claims, its rows, ledger movements, events and audit entry commit together or not at all.
+/// </remarks>
+public sealed class InventoryReservations(
+    AppDbContext db, IAllocationStrategy strategy, IOptions<InventoryOptions> options, AuditTrail audit,
+    IOutputCacheStore cache, TimeProvider time)
+{
+    public async Task<ReserveOutcome> ReserveAsync(ReserveCommand command, CancellationToken ct)
+    {
+        var lines = command.Lines.GroupBy(l => l.PartId).Select(g => new AllocationLine(g.Key, g.Sum(l => l.Quantity))).ToList();
+        if (lines.Count == 0 || lines.Any(l => l.Quantity <= 0))
+        {
+            throw new ArgumentException("A reservation has at least one line, each with a positive quantity.", nameof(command));
+        }
+
+        var partIds = lines.Select(l => l.PartId).ToList();
+        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
+        if (partIds.Where(id => !skus.ContainsKey(id)).ToList() is { Count: > 0 } unknown)
+        {
+            return new ReserveOutcome.UnknownParts(unknown);
+        }
+
+        List<StockCandidate> candidates = [];
+        for (var attempt = 0; attempt < options.Value.MaxAllocationAttempts; attempt++)
+        {
+            candidates = await CandidatesAsync(partIds, ct);
+            var allocation = StockAllocator.Allocate(lines, candidates, strategy, command.ShipTo);
+            if (!allocation.Succeeded)
+            {
+                break;
+            }
+
+            if (await TryReserveAsync(command, allocation.Allocations, ct) is { } reservation)
+            {
+                await CatalogCache.InvalidateAsync(cache, ct);
+                return new ReserveOutcome.Reserved(reservation);
+            }
+
+            candidates = [];
+        }
+
+        if (candidates.Count == 0)
+        {
+            // Every attempt lost its race to concurrent reservations: report what is left now.
+            candidates = await CandidatesAsync(partIds, ct);
+        }
+
+        var available = candidates.GroupBy(c => c.PartId).ToDictionary(g => g.Key, g => g.Sum(c => c.Available));
+        var all = lines.Select(l => new SkuShortage(l.PartId, skus[l.PartId], l.Quantity, available.GetValueOrDefault(l.PartId))).ToList();
+        var shortages = all.Where(s => s.Available < s.Requested).ToList();
+        return new ReserveOutcome.Insufficient(shortages.Count > 0 ? shortages : all);
+    }
+
+    public Task<CloseOutcome> CommitAsync(Guid id, string actor, CancellationToken ct) =>
+        CloseAsync(id, ReservationStatus.Committed, actor, ct);
+
+    public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, CancellationToken ct) =>
+        CloseAsync(id, ReservationStatus.Released, actor, ct);
+
+    /// <summary>Releases up to <paramref name="batch"/> held reservations whose expiry has passed; returns how many.</summary>
+    public async Task<int> ExpireDueAsync(int batch, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = await db.Set<Reservation>().AsNoTracking()
+            .Where(r => r.Status == ReservationStatus.Held && r.ExpiresAt <= now)
+            .OrderBy(r => r.ExpiresAt)
+            .Select(r => r.Id)
+            .Take(batch)
+            .ToListAsync(ct);
+        var expired = 0;
+        foreach (var id in due)
+        {
+            if (await CloseAsync(id, ReservationStatus.Expired, Actors.System, ct) is CloseOutcome.Closed)
+            {
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    public Task<Reservation?> FindAsync(Guid id, CancellationToken ct) =>
+        db.Set<Reservation>().AsNoTracking().Include(r => r.Lines).FirstOrDefaultAsync(r => r.Id == id, ct);
+
+    private Task<List<StockCandidate>> CandidatesAsync(List<long> partIds, CancellationToken ct) =>
+        db.Set<StockLevel>().AsNoTracking()
+            .Where(l => partIds.Contains(l.PartId) && l.Warehouse!.Active && l.OnHand > l.Reserved)
+            .Select(l => new StockCandidate(
+                l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region))
+            .ToListAsync(ct);
+
+    private async Task<Reservation?> TryReserveAsync(ReserveCommand command, IReadOnlyList<Allocation> allocations, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var reservation = new Reservation(
+            Guid.CreateVersion7(time.GetUtcNow()), command.ReferenceType, command.ReferenceId, command.Actor, now,
+            now + options.Value.ReservationTtl);
+        var entry = new LedgerEntry(
+            MovementReason.Reserved, MovementReference.Reservation, reservation.Id.ToString(), command.Actor);
+
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Level id order: two reservations touching the same levels lock them in the same order and cannot deadlock.
+        foreach (var allocation in allocations.OrderBy(a => a.LevelId))
+        {
+            if (await StockLedger.TryApplyAsync(db, allocation.LevelId, 0, allocation.Quantity, entry, now, ct) is null)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return null;
+            }
+
+            reservation.AddLine(allocation);
+        }
+
+        db.Add(reservation);
+        audit.Record(db, "inventory.reservation_created", $"reservation/{reservation.Id}", details: new
+        {
+            reservation.ReferenceType,
+            reservation.ReferenceId,
+            lines = allocations.Select(a => new { a.PartId, a.WarehouseId, a.Quantity }),
+        });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return reservation;
+    }
+
+    private async Task<CloseOutcome> CloseAsync(Guid id, ReservationStatus to, string actor, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear();
+        int claimed;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            // The status change is the claim: of a commit, a release and the expiry worker racing, one updates the row.
+            var claim = db.Set<Reservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Held);
+            if (to == ReservationStatus.Expired)
+            {
+                claim = claim.Where(r => r.ExpiresAt <= now);
+            }
+
+            claimed = await claim.ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, to)
+                .SetProperty(r => r.ClosedAt, now)
+                .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct);
+            }
+            else
+            {
+                var lines = await db.Set<ReservationLine>().AsNoTracking()
+                    .Where(l => l.ReservationId == id).OrderBy(l => l.StockLevelId).ToListAsync(ct);
+                var reference = id.ToString();
+                foreach (var line in lines)
+                {
+                    var (onHand, reserved, reason) = Reservation.Closing(to, line.Quantity);
+                    var entry = new LedgerEntry(reason, MovementReference.Reservation, reference, actor);
+                    _ = await StockLedger.TryApplyAsync(db, line.StockLevelId, onHand, reserved, entry, now, ct)
+                        ?? throw new InvalidOperationException(
+                            $"Reservation {id} holds {line.Quantity} on level {line.StockLevelId}, which has fewer reserved.");
+                }
+
+                audit.Record(db, "inventory.reservation_" + to.ToString().ToLowerInvariant(), $"reservation/{id}");
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        if (claimed == 1)
+        {
+            await CatalogCache.InvalidateAsync(cache, ct);
+        }
+
+        var current = await FindAsync(id, ct);
+        return current switch
+        {
+            null => new CloseOutcome.NotFound(),
+            _ when claimed == 1 => new CloseOutcome.Closed(current),
+            _ => new CloseOutcome.NotHeld(current.Status),
+        };
+    }
+}

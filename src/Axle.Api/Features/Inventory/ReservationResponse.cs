@@ -1,0 +1,31 @@
+using Axle.Api.Features.Catalog;
+using Axle.Api.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Axle.Api.Features.Inventory;
+
+public sealed record ReservationResponse(
+    Guid Id, ReservationStatus Status, ReservationResponse.ReferenceInfo? Reference, IReadOnlyList<ReservationResponse.Line> Lines,
+    DateTime CreatedAt, DateTime ExpiresAt, DateTime? ClosedAt)
+{
+    public sealed record ReferenceInfo(string Type, string Id);
+
+    public sealed record Line(string Sku, long PartId, long WarehouseId, string WarehouseCode, int Quantity);
+
+    internal static async Task<ReservationResponse> FromAsync(AppDbContext db, Reservation reservation, CancellationToken ct)
+    {
+        var partIds = reservation.Lines.Select(l => l.PartId).Distinct().ToList();
+        var warehouseIds = reservation.Lines.Select(l => l.WarehouseId).Distinct().ToList();
+        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
+        var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
+        return new ReservationResponse(
+            reservation.Id,
+            reservation.Status,
+            reservation.ReferenceType is { } type ? new ReferenceInfo(type, reservation.ReferenceId ?? "") : null,
+            [.. reservation.Lines.OrderBy(l => l.PartId).ThenBy(l => l.WarehouseId)
+                .Select(l => new Line(skus[l.PartId], l.PartId, l.WarehouseId, codes[l.WarehouseId], l.Quantity))],
+            reservation.CreatedAt,
+            reservation.ExpiresAt,
+            reservation.ClosedAt);
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Axle.Api.Platform.Messaging;
+
+/// <summary>
+/// An event waiting to leave the system (a webhook delivery, later a message bus). It is written in the same transaction
+/// as the business change it describes, so an event exists if and only if the change committed. Delivery (a relay worker
+/// with retries) sets <see cref="DeliveredAt"/> and counts <see cref="Attempts"/>.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public const int TypeMaxLength = 100;
+
+    private OutboxMessage()
+    {
+    }
+
+    internal OutboxMessage(Guid id, string type, string payload, DateTime occurredAt)
+    {
+        Id = id;
+        Type = type;
+        Payload = payload;
+        OccurredAt = occurredAt;
+    }
+
+    /// <summary>Version 7 (time-ordered), so ids sort roughly by occurrence.</summary>
+    public Guid Id { get; private set; }
+
+    /// <summary>Dot-separated event type from <c>[a-zA-Z0-9_]</c>, e.g. <c>inventory.low_stock</c>.</summary>
+    public string Type { get; private set; } = "";
+
+    /// <summary>The event's <c>data</c> as JSON text (camelCase); the relay wraps it in the delivery envelope.</summary>
+    public string Payload { get; private set; } = "";
+
+    public DateTime OccurredAt { get; private set; }
+    public DateTime? DeliveredAt { get; private set; }
+    public int Attempts { get; private set; }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("outbox_messages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Id).ValueGeneratedNever();
+        b.Property(m => m.Type).HasMaxLength(OutboxMessage.TypeMaxLength).IsRequired();
+        b.Property(m => m.Payload).IsRequired();
+        // The relay reads undelivered messages oldest first.
+        b.HasIndex(m => new { m.DeliveredAt, m.OccurredAt });
+        b.HasIndex(m => new { m.Type, m.OccurredAt });
+    }
+}
