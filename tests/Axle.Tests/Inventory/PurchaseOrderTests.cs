@@ -71,6 +71,26 @@ public sealed class PurchaseOrderTests(AxleFactory factory) : IClassFixture<Axle
     }
 
     [Fact]
+    public async Task Cancelling_keeps_what_was_received_and_refuses_further_receipts_and_a_second_cancel()
+    {
+        var (pads, _, warehouse, order) = await OrderAsync();
+        var id = order.GetProperty("id").GetGuid();
+        (await ReceiveAsync(_kit.Manager, order, (pads, 3))).EnsureSuccessStatusCode();
+        var customer = factory.CreateUserClient(Roles.Customer);
+
+        await (await PostAsync(customer, $"{PurchaseOrders}/{id}/cancel", new { })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        var cancelled = await (await PostAsync(_kit.Manager, $"{PurchaseOrders}/{id}/cancel", new { })).AssertJsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(3, (await _kit.LevelAsync(pads.Id, warehouse))!.OnHand);
+        await (await ReceiveAsync(_kit.Manager, order, (pads, 1))).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_order_closed");
+        await (await PostAsync(_kit.Manager, $"{PurchaseOrders}/{id}/cancel", new { })).AssertProblemAsync(HttpStatusCode.Conflict, "purchase_order_closed");
+        await (await PostAsync(_kit.Manager, $"{PurchaseOrders}/{Guid.NewGuid()}/cancel", new { })).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(3, (await _kit.LevelAsync(pads.Id, warehouse))!.OnHand);
+        await _kit.AssertLedgerMatchesAsync(pads.Id);
+    }
+
+    [Fact]
     public async Task An_over_receipt_is_409_and_receives_nothing_of_the_whole_receipt()
     {
         var (pads, rotor, warehouse, order) = await OrderAsync(pads: 10, rotors: 4);

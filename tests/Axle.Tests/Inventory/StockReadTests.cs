@@ -138,6 +138,18 @@ public sealed class StockReadTests(AxleFactory factory) : IClassFixture<AxleFact
         Assert.True((await badDate.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("updatedSince", out _));
         Assert.Single(await _kit.EventsAsync(Api.Features.Inventory.StockLedger.LowStockEvent, low.Id));
         Assert.Empty(await _kit.EventsAsync(Api.Features.Inventory.StockLedger.LowStockEvent, fine.Id));
+
+        // Two units ordered from a supplier into this warehouse are no longer suggested; enough on order suggests nothing.
+        (await PostAsync(_kit.Manager, "/api/v1/purchase-orders", new
+        {
+            supplierName = "Bosch Distribution",
+            warehouseId = warehouse,
+            lines = new[] { new { sku = low.Sku, quantity = 2, unitCost = new { amount = 5m, currency = "USD" } } },
+        })).EnsureSuccessStatusCode();
+        var ordered = Assert.Single((await (await _kit.Manager.GetAsync($"/api/v1/inventory?warehouseId={warehouse}&belowReorderPoint=true", Ct))
+            .AssertJsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+        Assert.Equal(2, ordered.GetProperty("onOrder").GetInt32());
+        Assert.Equal(11, ordered.GetProperty("suggestedPurchaseQuantity").GetInt32());
     }
 
     [Fact]

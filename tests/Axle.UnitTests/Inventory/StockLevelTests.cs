@@ -14,6 +14,13 @@ public sealed class StockLevelTests
         Assert.Equal(expected, StockLevel.SuggestedPurchase(available, point, quantity));
 
     [Theory]
+    [InlineData(1, 4, 20, 3, 20)]
+    [InlineData(1, 4, 20, 10, 0)]
+    [InlineData(0, 4, 10, 4, 10)]
+    public void Units_on_open_purchase_orders_count_against_the_suggestion(int available, int point, int quantity, int onOrder, int expected) =>
+        Assert.Equal(expected, StockLevel.SuggestedPurchase(available, point, quantity, onOrder));
+
+    [Theory]
     [InlineData(5, 4, 4, true)]
     [InlineData(5, 2, 4, true)]
     [InlineData(4, 3, 4, false)]

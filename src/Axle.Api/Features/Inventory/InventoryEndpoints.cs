@@ -203,5 +203,13 @@ public static class InventoryEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/cancel", CancelPurchaseOrder.Handle).RequireAuthorization(WriteStock)
+            .WithIdempotency(required: false)
+            .WithName("CancelPurchaseOrder")
+            .WithSummary("Cancel what is still outstanding on a purchase order")
+            .WithDescription("Open or partially received → cancelled; stock already received stays. A received or cancelled " +
+                "order → 409 purchase_order_closed. Audited.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -22,7 +22,7 @@ internal static class ListStockLevels
 
     public sealed record Item(
         long Id, string Sku, long PartId, long WarehouseId, string WarehouseCode, int OnHand, int Reserved, int Available,
-        int ReorderPoint, int ReorderQuantity, int SuggestedPurchaseQuantity, DateTime UpdatedAt);
+        int ReorderPoint, int ReorderQuantity, int OnOrder, int SuggestedPurchaseQuantity, DateTime UpdatedAt);
 
     public static async Task<Results<Ok<Page<Item>>, ValidationProblem, ProblemHttpResult>> Handle(
         [AsParameters] Query query, HttpContext http, AppDbContext db, CursorCodec cursors, CancellationToken ct)
@@ -72,11 +72,19 @@ internal static class ListStockLevels
         var rows = await levels.OrderBy(l => l.Id)
             .Select(l => new Item(
                 l.Id, db.Set<Part>().Where(p => p.Id == l.PartId).Select(p => p.Sku).First(), l.PartId, l.WarehouseId,
-                l.Warehouse!.Code, l.OnHand, l.Reserved, l.OnHand - l.Reserved, l.ReorderPoint, l.ReorderQuantity, 0, l.UpdatedAt))
+                l.Warehouse!.Code, l.OnHand, l.Reserved, l.OnHand - l.Reserved, l.ReorderPoint, l.ReorderQuantity,
+                // Still to arrive on open purchase orders into this warehouse: already ordered, so not suggested again.
+                db.Set<PurchaseOrderLine>()
+                    .Where(pl => pl.PartId == l.PartId)
+                    .Join(db.Set<PurchaseOrder>().Where(po => po.WarehouseId == l.WarehouseId
+                            && (po.Status == PurchaseOrderStatus.Open || po.Status == PurchaseOrderStatus.PartiallyReceived)),
+                        pl => pl.PurchaseOrderId, po => po.Id, (pl, po) => pl.Quantity - pl.ReceivedQuantity)
+                    .Sum(),
+                0, l.UpdatedAt))
             .ToPageAsync(page, i => i.Id, ct);
         return http.PageResult(rows.Select(i => i with
         {
-            SuggestedPurchaseQuantity = StockLevel.SuggestedPurchase(i.Available, i.ReorderPoint, i.ReorderQuantity),
+            SuggestedPurchaseQuantity = StockLevel.SuggestedPurchase(i.Available, i.ReorderPoint, i.ReorderQuantity, i.OnOrder),
         }));
     }
 }

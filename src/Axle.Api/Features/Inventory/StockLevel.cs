@@ -53,10 +53,10 @@ public sealed class StockLevel
     /// <summary>
     /// What to order when the level is at or below its reorder point: enough to bring available back up to
     /// reorder point + reorder quantity, i.e. <c>(reorderPoint − available) + reorderQuantity</c>; otherwise 0.
-    /// Open purchase orders are not subtracted.
+    /// Units still to arrive on open purchase orders (<paramref name="onOrder"/>) count as available: they are ordered.
     /// </summary>
-    public static int SuggestedPurchase(int available, int reorderPoint, int reorderQuantity) =>
-        available <= reorderPoint ? reorderPoint - available + reorderQuantity : 0;
+    public static int SuggestedPurchase(int available, int reorderPoint, int reorderQuantity, int onOrder = 0) =>
+        available + onOrder <= reorderPoint ? reorderPoint - (available + onOrder) + reorderQuantity : 0;
 
     /// <summary>True when a change moved available from above the reorder point to at or below it.</summary>
     public static bool CrossedReorderPoint(int availableBefore, int availableAfter, int reorderPoint) =>
