@@ -38,7 +38,8 @@ internal sealed class CartView(
         var currency = Currency;
         var priceLines = items.Select(i => new PriceLine(parts[i.PartId].PriceMinor, i.Quantity, parts[i.PartId].CoreChargeMinor,
             parts[i.PartId].Currency)).ToList();
-        var merchandise = PriceCalculator.Subtotal(priceLines) - Math.Min(discountMinor, PriceCalculator.Subtotal(priceLines));
+        var subtotal = PriceCalculator.Subtotal(priceLines);
+        var merchandise = subtotal - Math.Clamp(discountMinor, 0, subtotal);
         var quote = shipping.Quote(new ShippingRequest(currency,
             [.. items.Select(i => new ShippingLine(parts[i.PartId].WeightGrams, i.Quantity, parts[i.PartId].Hazmat))],
             merchandise, cart.Destination));

@@ -22,7 +22,7 @@ public sealed class ShippingOptions
 {
     public const string Section = "Shipping";
 
-    /// <summary>The currency of the amounts below; carts priced in another currency are refused.</summary>
+    /// <summary>The store's currency: the amounts below are in it, and carts take only parts priced in it.</summary>
     [Required, RegularExpression("^[A-Z]{3}$")]
     public string Currency { get; set; } = "USD";
 
