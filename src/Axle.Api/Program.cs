@@ -1,8 +1,10 @@
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Carts;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Pricing;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -25,6 +27,8 @@ builder.AddClients();
 builder.AddIdentityFeature();
 builder.AddCatalog();
 builder.AddInventory();
+builder.AddPricing();
+builder.AddCarts();
 
 var app = builder.Build();
 
@@ -66,6 +70,7 @@ app.MapIdentity();
 app.MapAudit();
 app.MapCatalog();
 app.MapInventory();
+app.MapCarts();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

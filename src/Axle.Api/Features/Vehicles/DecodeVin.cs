@@ -61,7 +61,7 @@ internal static class DecodeVin
         return TypedResults.Ok(response);
     }
 
-    private static ValidationProblem Invalid(IReadOnlyList<VinError> errors) =>
+    internal static ValidationProblem Invalid(IReadOnlyList<VinError> errors) =>
         TypedResults.ValidationProblem(
             new Dictionary<string, string[]> { ["vin"] = [.. errors.Select(e => e.Message)] },
             detail: "The VIN is not valid: " + string.Join(", ", errors.Select(e => e.Code)) + ".",
