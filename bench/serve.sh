@@ -7,6 +7,7 @@
 #
 # Knobs (environment): PORT (5090), WORK (/tmp/axle-bench-inv: pid file, API log, data directory), WORKERS (false),
 # ADMIN_EMAIL, ADMIN_PASSWORD (the bootstrap admin the bench commands sign in as), POOL (PostgreSQL pool size, 8),
+# PGEXTRA (";Name=value" appended to the PostgreSQL connection string, e.g. ";Max Auto Prepare=32"),
 # EXTRA_ENV ("Name=value ..." added to the server's environment, e.g. EF Core command logging).
 # Only the process whose id this script saved is ever stopped, never "every Axle.Api.dll".
 set -euo pipefail
@@ -37,7 +38,7 @@ case "${1:-}" in
   postgres)
     PROVIDER=Postgres
     # Measured on a 2-core box: a small pool and no reset round trip per checkout keep PostgreSQL from thrashing.
-    CONNECTION="Host=127.0.0.1;Username=axle;Password=axle;Database=$2;SSL Mode=Disable;No Reset On Close=true;Maximum Pool Size=${POOL:-8}"
+    CONNECTION="Host=127.0.0.1;Username=axle;Password=axle;Database=$2;SSL Mode=Disable;No Reset On Close=true;Maximum Pool Size=${POOL:-8}${PGEXTRA:-}"
     ;;
   *) echo "usage: $0 sqlite <file> | postgres <database> | stop" >&2; exit 2 ;;
 esac

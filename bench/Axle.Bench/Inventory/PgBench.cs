@@ -17,9 +17,10 @@ internal sealed record PgBenchResult(
 internal static partial class PgBench
 {
     /// <summary>
-    /// The reservation's transaction as EF Core sends it, round trip for round trip: BEGIN with the conditional UPDATE,
-    /// the read of the level after the change, then one batch of the five inserts (audit entry, inventory.changed
-    /// outbox event, reservation, ledger movement, reservation line), then COMMIT. pgbench pipelines stand in for
+    /// The reservation's transaction as EF Core sends it (seen with log_statement = all), round trip for round trip:
+    /// BEGIN with the conditional UPDATE, the read of the level after the change, the savepoint SaveChanges makes inside
+    /// a caller's transaction, one batch of the five inserts (audit entry, inventory.changed outbox event, reservation,
+    /// ledger movement, reservation line), the savepoint's release, then COMMIT. pgbench pipelines stand in for
     /// Npgsql's batching. The reservation id comes from gen_random_uuid() in the read-after (Axle makes a UUIDv7 itself).
     /// pgbench turns every <c>:name</c> into a parameter, even inside a string literal, so JSON literals here never put a
     /// letter right after a colon.
@@ -43,6 +44,7 @@ internal static partial class PgBench
                gen_random_uuid() AS reservation_id
         FROM stock_levels AS s INNER JOIN warehouses AS w ON s."WarehouseId" = w."Id"
         WHERE s."Id" = :level LIMIT 2 \gset
+        SAVEPOINT "__EFSavePoint";
         \startpipeline
         INSERT INTO audit_log ("Action", "ActorId", "ActorType", "ChainSequence", "Details", "Hash", "Ip", "OccurredAt", "Outcome", "PreviousHash", "Target", "TraceId")
         VALUES ('inventory.reservation_created', 'pgbench-0000-0000-0000-000000000000', 'user', NULL,
@@ -64,6 +66,7 @@ internal static partial class PgBench
         VALUES (:part_id, 1, :reservation_id, :level, :warehouse_id)
         RETURNING "Id";
         \endpipeline
+        RELEASE SAVEPOINT "__EFSavePoint";
         COMMIT;
         """;
 
