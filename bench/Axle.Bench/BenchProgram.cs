@@ -1,5 +1,6 @@
 using Axle.Bench.Generate;
 using Axle.Bench.Import;
+using Axle.Bench.Inventory;
 using Axle.Bench.Load;
 
 namespace Axle.Bench;
@@ -19,6 +20,12 @@ internal static class BenchProgram
           Axle.Bench import --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--apps 200000] [--seed 1] [--server-pid PID] [--timeout 1800]
                          [--out bench/results/<name>.json]
+          Axle.Bench reserve-hot --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
+                         [--url http://127.0.0.1:5080] [--concurrency 64] [--stock 1000] [--max-requests 20000]
+                         [--timeout 120] [--server-pid PID] [--out bench/results/<name>.json]
+          Axle.Bench reserve-uniform --connection "<postgres cs>" --email <admin> --password <pw>
+                         [--url http://127.0.0.1:5080] [--skus 100000] [--concurrency 1,32] [--duration 15] [--warmup 3]
+                         [--max-requests 200000] [--pgbench pgbench] [--server-pid PID] [--out bench/results/<name>.json]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -47,6 +54,10 @@ internal static class BenchProgram
                     return await LoadCommand.RunAsync(RunSettings.From(options), Console.Out, cts.Token);
                 case "import":
                     return await ImportCommand.RunAsync(ImportSettings.From(options), Console.Out, cts.Token);
+                case "reserve-hot":
+                    return await ReserveHotCommand.RunAsync(ReserveHotSettings.From(options), Console.Out, cts.Token);
+                case "reserve-uniform":
+                    return await ReserveUniformCommand.RunAsync(ReserveUniformSettings.From(options), Console.Out, cts.Token);
                 default:
                     throw new UsageException($"Unknown command '{args[0]}'.");
             }

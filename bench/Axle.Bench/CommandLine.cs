@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axle.Bench.Load;
 
 namespace Axle.Bench;
 
@@ -57,6 +58,19 @@ internal sealed class CommandLine
         }
 
         return value;
+    }
+
+    /// <summary><c>--url</c>: an absolute URL on this machine (see <see cref="LocalhostGuard"/>).</summary>
+    public Uri LocalUrl(string fallback)
+    {
+        var url = Optional("url") ?? fallback;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw new UsageException($"--url must be an absolute URL, got '{url}'.");
+        }
+
+        LocalhostGuard.Ensure(uri);
+        return uri;
     }
 
     /// <summary>Call after reading every option the command knows, so a typo is an error instead of a silent default.</summary>

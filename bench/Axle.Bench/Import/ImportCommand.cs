@@ -1,15 +1,11 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Xml;
 using Axle.Bench.Generate;
 using Axle.Bench.Load;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Axle.Bench.Import;
 
@@ -19,13 +15,7 @@ internal sealed record ImportSettings(
 {
     public static ImportSettings From(CommandLine line)
     {
-        var url = line.Optional("url") ?? "http://127.0.0.1:5080";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            throw new UsageException($"--url must be an absolute URL, got '{url}'.");
-        }
-
-        LocalhostGuard.Ensure(uri);
+        var uri = line.LocalUrl("http://127.0.0.1:5080");
         var settings = new ImportSettings(
             uri,
             GenerateSettings.ParseProvider(line.Required("provider")),
@@ -72,7 +62,8 @@ internal static class ImportCommand
             BaseAddress = settings.Url,
             Timeout = TimeSpan.FromMinutes(10),
         };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await LoginAsync(client, settings, ct));
+        var token = await ApiSignIn.AccessTokenAsync(client, settings.Email, settings.Password, ct);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         var results = new List<ImportResult>();
         try
@@ -123,18 +114,6 @@ internal static class ImportCommand
         return results.All(r => r.Status is "succeeded" or "completed_with_errors") ? 0 : 1;
     }
 
-    private static async Task<string> LoginAsync(HttpClient client, ImportSettings settings, CancellationToken ct)
-    {
-        using var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = settings.Email, password = settings.Password }, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"login answered {(int)response.StatusCode}; start the server with Bootstrap__AdminEmail/Bootstrap__AdminPassword");
-        }
-
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return json.RootElement.GetProperty("accessToken").GetString()!;
-    }
-
     private static async Task<JsonElement> RunJobAsync(HttpClient client, string file, TimeSpan timeout, CancellationToken ct)
     {
         await using var stream = File.OpenRead(file);
@@ -164,12 +143,12 @@ internal static class ImportCommand
     private static async Task<(List<string> Numbers, List<int> BaseVehicles, List<(string Make, string Model, int From, int To)> Models)> ReadCatalogAsync(
         ImportSettings settings, CancellationToken ct)
     {
-        await using var connection = Open(settings);
+        await using var connection = BenchDatabase.Create(settings.Provider, settings.Connection);
         await connection.OpenAsync(ct);
-        var numbers = await ListAsync(connection, """SELECT "PartNumber" FROM parts ORDER BY "Id" LIMIT 100000""", r => r.GetString(0), ct);
-        var baseVehicles = await ListAsync(connection,
+        var numbers = await BenchDatabase.ListAsync(connection, """SELECT "PartNumber" FROM parts ORDER BY "Id" LIMIT 100000""", r => r.GetString(0), ct);
+        var baseVehicles = await BenchDatabase.ListAsync(connection,
             """SELECT DISTINCT "BaseVehicleId" FROM vehicles WHERE "BaseVehicleId" IS NOT NULL ORDER BY 1""", r => r.GetInt32(0), ct);
-        var models = await ListAsync(connection,
+        var models = await BenchDatabase.ListAsync(connection,
             """SELECT "Make", "Model", MIN("Year"), MAX("Year") FROM vehicles GROUP BY "Make", "Model" ORDER BY 1, 2""",
             r => (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3)), ct);
         return (numbers, baseVehicles, models);
@@ -177,26 +156,9 @@ internal static class ImportCommand
 
     private static async Task<long> CountFitmentsAsync(ImportSettings settings, CancellationToken ct)
     {
-        await using var connection = Open(settings);
+        await using var connection = BenchDatabase.Create(settings.Provider, settings.Connection);
         await connection.OpenAsync(ct);
-        return (await ListAsync(connection, "SELECT COUNT(*) FROM fitments", r => r.GetInt64(0), ct))[0];
-    }
-
-    private static DbConnection Open(ImportSettings settings) =>
-        settings.Provider == DbProvider.Sqlite ? new SqliteConnection(settings.Connection) : new NpgsqlConnection(settings.Connection);
-
-    private static async Task<List<T>> ListAsync<T>(DbConnection connection, string sql, Func<DbDataReader, T> read, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var list = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(read(reader));
-        }
-
-        return list;
+        return (await BenchDatabase.ListAsync(connection, "SELECT COUNT(*) FROM fitments", r => r.GetInt64(0), ct))[0];
     }
 
     /// <summary>

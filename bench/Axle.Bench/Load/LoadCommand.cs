@@ -112,7 +112,7 @@ internal static class LoadCommand
     /// One client per target; enough pooled connections for every worker, no proxy (an HTTP_PROXY variable must not
     /// carry load off this machine) and no redirects (a Location header must not either).
     /// </summary>
-    private static HttpClient CreateClient(int connections) => new(new SocketsHttpHandler
+    internal static HttpClient CreateClient(int connections) => new(new SocketsHttpHandler
     {
         MaxConnectionsPerServer = connections,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,

@@ -9,13 +9,7 @@ internal sealed record RunSettings(
 {
     public static RunSettings From(CommandLine line)
     {
-        var url = line.Optional("url") ?? "http://127.0.0.1:5080";
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            throw new UsageException($"--url must be an absolute URL, got '{url}'.");
-        }
-
-        LocalhostGuard.Ensure(uri);
+        var uri = line.LocalUrl("http://127.0.0.1:5080");
         var provider = line.Optional("provider") is { } p ? GenerateSettings.ParseProvider(p) : (DbProvider?)null;
         var settings = new RunSettings(
             line.Required("scenario"),
@@ -37,7 +31,7 @@ internal sealed record RunSettings(
         return settings;
     }
 
-    private static int[] ParseConcurrency(string text)
+    internal static int[] ParseConcurrency(string text)
     {
         var levels = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Axle.Bench.Load;
+using Npgsql;
+
+namespace Axle.Bench.Inventory;
+
+internal sealed record PgBenchResult(
+    string Script, int Clients, int Threads, double Seconds, long Transactions, long Failed, double Tps, double LatencyAverageMs,
+    string? Error);
+
+/// <summary>
+/// The database's own ceiling for a reservation: pgbench runs the SQL that Axle sends for a one-line reservation
+/// (captured with EF Core command logging), with a uniformly random stocked level per transaction, in prepared mode.
+/// </summary>
+internal static partial class PgBench
+{
+    /// <summary>
+    /// The reservation's transaction as EF Core sends it (seen with log_statement = all), round trip for round trip:
+    /// BEGIN with the conditional UPDATE, the read of the level after the change, the savepoint SaveChanges makes inside
+    /// a caller's transaction, one batch of the five inserts (audit entry, inventory.changed outbox event, reservation,
+    /// ledger movement, reservation line), the savepoint's release, then COMMIT. pgbench pipelines stand in for
+    /// Npgsql's batching. The reservation id comes from gen_random_uuid() in the read-after (Axle makes a UUIDv7 itself).
+    /// pgbench turns every <c>:name</c> into a parameter, even inside a string literal, so JSON literals here never put a
+    /// letter right after a colon.
+    /// </summary>
+    public const string TransactionScript = """
+        \set level random(:first_level, :last_level)
+        \set delta_on_hand 0
+        \set delta_reserved 1
+        \set net 1
+        \startpipeline
+        BEGIN;
+        UPDATE stock_levels AS s
+        SET "OnHand" = s."OnHand" + :delta_on_hand, "Reserved" = s."Reserved" + :delta_reserved,
+            "Version" = s."Version" + 1, "UpdatedAt" = now()
+        WHERE s."Id" = :level AND s."OnHand" + :delta_on_hand >= 0 AND s."Reserved" + :delta_reserved >= 0
+          AND s."OnHand" - s."Reserved" >= :net;
+        \endpipeline
+        SELECT s."Id" AS level_id, s."PartId" AS part_id, (SELECT p."Sku" FROM parts AS p WHERE p."Id" = s."PartId" LIMIT 1) AS sku,
+               s."WarehouseId" AS warehouse_id, w."Code" AS code, s."OnHand" AS on_hand, s."Reserved" AS reserved,
+               s."ReorderPoint" AS reorder_point, s."ReorderQuantity" AS reorder_quantity, s."Version" AS version,
+               gen_random_uuid() AS reservation_id
+        FROM stock_levels AS s INNER JOIN warehouses AS w ON s."WarehouseId" = w."Id"
+        WHERE s."Id" = :level LIMIT 2 \gset
+        SAVEPOINT "__EFSavePoint";
+        \startpipeline
+        INSERT INTO audit_log ("Action", "ActorId", "ActorType", "ChainSequence", "Details", "Hash", "Ip", "OccurredAt", "Outcome", "PreviousHash", "Target", "TraceId")
+        VALUES ('inventory.reservation_created', 'pgbench-0000-0000-0000-000000000000', 'user', NULL,
+                '{"referenceType": null,"referenceId": null,"lines":[{"partId":' || :part_id::text || ',"warehouseId":' || :warehouse_id::text || ',"quantity":1}]}',
+                NULL, '127.0.0.1', now(), 'Success', NULL, 'reservation/' || :reservation_id::text, md5(:reservation_id::text))
+        RETURNING "Id";
+        INSERT INTO outbox_messages ("Id", "Attempts", "DeliveredAt", "OccurredAt", "Payload", "Type")
+        VALUES (gen_random_uuid(), 0, NULL, now(),
+                '{"partId":' || :part_id::text || ',"sku":"' || :sku::text || '","warehouseId":' || :warehouse_id::text || ',"warehouseCode":"' || :code::text
+                || '","onHand":' || :on_hand::text || ',"reserved":' || :reserved::text || ',"available":0,"deltaOnHand":0,"deltaReserved":1,'
+                || '"reason":"reserved","reference":{"type":"reservation","id":"' || :reservation_id::text || '"}}',
+                'inventory.changed');
+        INSERT INTO reservations ("Id", "Actor", "ClosedAt", "CreatedAt", "ExpiresAt", "ReferenceId", "ReferenceType", "Status", "Version")
+        VALUES (:reservation_id, 'pgbench-0000-0000-0000-000000000000', NULL, now(), now() + interval '15 minutes', NULL, NULL, 'Held', 1);
+        INSERT INTO stock_movements ("Actor", "DeltaOnHand", "DeltaReserved", "Note", "OccurredAt", "PartId", "Reason", "ReferenceId", "ReferenceType", "WarehouseId")
+        VALUES ('pgbench-0000-0000-0000-000000000000', :delta_on_hand, :delta_reserved, NULL, now(), :part_id, 'Reserved', :reservation_id, 'Reservation', :warehouse_id)
+        RETURNING "Id";
+        INSERT INTO reservation_lines ("PartId", "Quantity", "ReservationId", "StockLevelId", "WarehouseId")
+        VALUES (:part_id, 1, :reservation_id, :level, :warehouse_id)
+        RETURNING "Id";
+        \endpipeline
+        RELEASE SAVEPOINT "__EFSavePoint";
+        COMMIT;
+        """;
+
+    /// <summary>
+    /// Everything one <c>POST /api/v1/inventory/reservations</c> sends to the database, in order: the idempotency claim
+    /// (read, insert), the part by SKU, the part by id, the allocation candidates, the transaction above, the part and
+    /// warehouse reads of the response, and the idempotency record's stored response. Three commits, as in Axle.
+    /// </summary>
+    public static readonly string RequestScript = """
+        \set level random(:first_level, :last_level)
+        \set part :first_part + :level - :first_level
+        \set key random(1, 1000000000000000)
+        SELECT i."Id", i."CallerKey", i."ClaimToken", i."ClaimedAt", i."CompletedAt", i."ExpiresAt", i."Fingerprint", i."Key", i."Method",
+               i."ResponseBody", i."ResponseContentType", i."ResponseETag", i."ResponseLocation", i."ResponseStatus", i."Route"
+        FROM idempotency_keys AS i
+        WHERE i."CallerKey" = 'pgbench' AND i."Method" = 'POST' AND i."Route" = '/api/v1/inventory/reservations/' AND i."Key" = :key
+        LIMIT 2;
+        INSERT INTO idempotency_keys ("CallerKey", "ClaimToken", "ClaimedAt", "CompletedAt", "ExpiresAt", "Fingerprint", "Key", "Method",
+                                      "ResponseBody", "ResponseContentType", "ResponseETag", "ResponseLocation", "ResponseStatus", "Route")
+        VALUES ('pgbench', gen_random_uuid(), now(), NULL, now() + interval '24 hours', md5(:key::text) || md5(:key::text), :key, 'POST',
+                NULL, NULL, NULL, NULL, NULL, '/api/v1/inventory/reservations/')
+        RETURNING "Id" AS idempotency_id \gset
+        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
+               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
+               p."WeightGrams", p."WidthMm"
+        FROM parts AS p
+        WHERE p."Sku" = ANY (ARRAY(SELECT q."Sku" FROM parts AS q WHERE q."Id" = :part));
+        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
+               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
+               p."WeightGrams", p."WidthMm"
+        FROM parts AS p
+        WHERE p."Id" = ANY (ARRAY[:part]::bigint[]);
+        SELECT s."Id", s."PartId", s."WarehouseId", s."OnHand" - s."Reserved", w."AddressCountry", w."AddressRegion"
+        FROM stock_levels AS s
+        INNER JOIN warehouses AS w ON s."WarehouseId" = w."Id"
+        WHERE s."PartId" = ANY (ARRAY[:part]::bigint[]) AND w."Active" AND s."OnHand" > s."Reserved";
+
+        """ + TransactionScript + """
+
+        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
+               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
+               p."WeightGrams", p."WidthMm"
+        FROM parts AS p
+        WHERE p."Id" = ANY (ARRAY[:part]::bigint[]);
+        SELECT w."Id", w."Active", w."Code", w."CreatedAt", w."Name", w."UpdatedAt", w."Version", w."AddressCity", w."AddressCountry",
+               w."AddressLine1", w."AddressLine2", w."AddressPostalCode", w."AddressRegion"
+        FROM warehouses AS w
+        WHERE w."Id" = ANY (ARRAY[:warehouse_id]::bigint[]);
+        UPDATE idempotency_keys AS i
+        SET "ResponseStatus" = 201, "ResponseBody" = convert_to(repeat('x', 330), 'UTF8'), "ResponseContentType" = 'application/json; charset=utf-8',
+            "ResponseLocation" = '/api/v1/inventory/reservations/' || :reservation_id::text, "ResponseETag" = NULL, "CompletedAt" = now()
+        WHERE i."Id" = :idempotency_id;
+        """;
+
+    /// <summary>Runs pgbench against the database of <paramref name="connection"/> (which must be on this machine).</summary>
+    public static async Task<PgBenchResult> RunAsync(
+        string pgbench, string connection, string name, string script, int clients, TimeSpan duration,
+        IReadOnlyDictionary<string, long> variables, CancellationToken ct)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connection);
+        var host = cs.Host ?? "127.0.0.1";
+        if (!LocalhostGuard.IsLocal(new Uri($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}/")))
+        {
+            throw new UsageException($"pgbench only runs against a database on this machine, not {host}.");
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"axle-bench-{name}-{Environment.ProcessId}.sql");
+        await File.WriteAllTextAsync(file, script, ct);
+        var threads = Math.Max(1, Math.Min(clients, Environment.ProcessorCount));
+        var start = new ProcessStartInfo(pgbench)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["-n", "-M", "prepared", "-c", Int(clients), "-j", Int(threads), "-T", Int((long)duration.TotalSeconds),
+                     "-f", file, "-h", host, "-p", Int(cs.Port), "-U", cs.Username ?? "postgres"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in variables)
+        {
+            start.ArgumentList.Add("-D");
+            start.ArgumentList.Add($"{key}={Int(value)}");
+        }
+
+        start.ArgumentList.Add(cs.Database ?? "postgres");
+        start.Environment["PGPASSWORD"] = cs.Password ?? "";
+        start.Environment["PGSSLMODE"] = "disable";
+        try
+        {
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {pgbench}");
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bound.CancelAfter(duration + TimeSpan.FromSeconds(60));
+            var stdout = process.StandardOutput.ReadToEndAsync(bound.Token);
+            var stderr = process.StandardError.ReadToEndAsync(bound.Token);
+            try
+            {
+                await process.WaitForExitAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            var output = await stdout;
+            var errors = await stderr;
+            var parsed = Parse(output);
+            var error = process.ExitCode != 0 || parsed is null
+                ? $"pgbench exited {process.ExitCode}: {Last(errors, 500)}"
+                : null;
+            return parsed is { } p
+                ? new PgBenchResult(name, clients, threads, duration.TotalSeconds, p.Transactions, p.Failed, p.Tps, p.LatencyMs, error)
+                : new PgBenchResult(name, clients, threads, duration.TotalSeconds, 0, 0, 0, 0, error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The figures of pgbench's summary, or null when it printed none (it failed).</summary>
+    internal static (long Transactions, long Failed, double Tps, double LatencyMs)? Parse(string output)
+    {
+        var tps = TpsLine().Match(output);
+        var processed = ProcessedLine().Match(output);
+        if (!tps.Success || !processed.Success)
+        {
+            return null;
+        }
+
+        var failed = FailedLine().Match(output);
+        var latency = LatencyLine().Match(output);
+        return (long.Parse(processed.Groups[1].Value, CultureInfo.InvariantCulture),
+            failed.Success ? long.Parse(failed.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture),
+            latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : 0);
+    }
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Last(string text, int length) => text.Length <= length ? text.Trim() : text[^length..].Trim();
+
+    [GeneratedRegex(@"^tps = ([0-9.]+) \(without initial connection time\)", RegexOptions.Multiline)]
+    private static partial Regex TpsLine();
+
+    [GeneratedRegex(@"^number of transactions actually processed: (\d+)", RegexOptions.Multiline)]
+    private static partial Regex ProcessedLine();
+
+    [GeneratedRegex(@"^number of failed transactions: (\d+)", RegexOptions.Multiline)]
+    private static partial Regex FailedLine();
+
+    [GeneratedRegex(@"^latency average = ([0-9.]+) ms", RegexOptions.Multiline)]
+    private static partial Regex LatencyLine();
+}
