@@ -142,6 +142,9 @@ public sealed class InventoryReservations(
             MovementReason.Reserved, MovementReference.Reservation, reservation.Id.ToString(), command.Actor);
 
         db.ChangeTracker.Clear();
+        // No savepoint before SaveChanges: nothing here recovers from a failed save inside the transaction (it rolls back
+        // whole), and the savepoint is one more round trip while the level rows are locked.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Level id order: two reservations touching the same levels lock them in the same order and cannot deadlock.
         foreach (var allocation in allocations.OrderBy(a => a.LevelId))
@@ -173,6 +176,7 @@ public sealed class InventoryReservations(
     {
         var now = time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
+        db.Database.AutoSavepointsEnabled = false;
         int claimed;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
