@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Axle.Bench.Generate;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Axle.Bench.Load;
 
 namespace Axle.Bench.Scenarios;
 
@@ -164,20 +162,10 @@ internal sealed class FitmentSearchScenario(bool uncached = false) : IScenario
 
     private static async Task<List<(string, string, int)>> FromDatabaseAsync(DbProvider provider, string connectionString, CancellationToken ct)
     {
-        await using DbConnection connection = provider == DbProvider.Sqlite
-            ? new SqliteConnection(connectionString)
-            : new NpgsqlConnection(connectionString);
+        await using var connection = BenchDatabase.Create(provider, connectionString);
         await connection.OpenAsync(ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"""SELECT DISTINCT "Make", "Model", "Year" FROM vehicles ORDER BY "Make", "Model", "Year" LIMIT {MaxTriples}""";
-        var triples = new List<(string, string, int)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            triples.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
-        }
-
-        return triples;
+        return await BenchDatabase.ListAsync(connection,
+            $"""SELECT DISTINCT "Make", "Model", "Year" FROM vehicles ORDER BY "Make", "Model", "Year" LIMIT {MaxTriples}""",
+            r => (r.GetString(0), r.GetString(1), r.GetInt32(2)), ct);
     }
 }

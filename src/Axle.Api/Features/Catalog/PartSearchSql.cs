@@ -60,14 +60,12 @@ internal static class PartSearchSql
     // ---- PostgreSQL: a part_search side table with a weighted tsvector and a GIN index, kept in sync by a trigger. ----
     // A generated column cannot read the brand's name from another table, hence the side table.
 
-    public const string PostgresCreate = """
-        CREATE TABLE part_search (
-            part_id bigint PRIMARY KEY REFERENCES parts ("Id") ON DELETE CASCADE,
-            document tsvector NOT NULL);
-
-        CREATE INDEX ix_part_search_document ON part_search USING GIN (document);
-
-        CREATE FUNCTION part_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+    /// <summary>
+    /// The trigger function as the Catalog migration created it (tsvector only); the trigram migration replaces it and
+    /// restores exactly this on the way down.
+    /// </summary>
+    private const string PostgresDocumentRefresh = """
+        part_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             INSERT INTO part_search (part_id, document)
             SELECT NEW."Id",
@@ -78,6 +76,16 @@ internal static class PartSearchSql
             ON CONFLICT (part_id) DO UPDATE SET document = EXCLUDED.document;
             RETURN NULL;
         END $$;
+        """;
+
+    public const string PostgresCreate = $$"""
+        CREATE TABLE part_search (
+            part_id bigint PRIMARY KEY REFERENCES parts ("Id") ON DELETE CASCADE,
+            document tsvector NOT NULL);
+
+        CREATE INDEX ix_part_search_document ON part_search USING GIN (document);
+
+        CREATE FUNCTION {{PostgresDocumentRefresh}}
 
         CREATE TRIGGER parts_search_sync AFTER INSERT OR UPDATE OF "PartNumber", "NormalizedPartNumber", "Name", "BrandId", "Description"
             ON parts FOR EACH ROW EXECUTE FUNCTION part_search_refresh();
@@ -140,20 +148,10 @@ internal static class PartSearchSql
         CREATE INDEX ix_part_search_words_trgm ON part_search USING GIN (words gin_trgm_ops);
         """;
 
-    public const string PostgresTrigramDrop = """
+    public const string PostgresTrigramDrop = $$"""
         DROP INDEX IF EXISTS ix_part_search_words_trgm;
 
-        CREATE OR REPLACE FUNCTION part_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            INSERT INTO part_search (part_id, document)
-            SELECT NEW."Id",
-                   setweight(to_tsvector('simple', NEW."PartNumber" || ' ' || NEW."NormalizedPartNumber"), 'A')
-                || setweight(to_tsvector('simple', NEW."Name"), 'B')
-                || setweight(to_tsvector('simple', COALESCE((SELECT b."Name" FROM brands b WHERE b."Id" = NEW."BrandId"), '')), 'C')
-                || setweight(to_tsvector('simple', COALESCE(NEW."Description", '')), 'D')
-            ON CONFLICT (part_id) DO UPDATE SET document = EXCLUDED.document;
-            RETURN NULL;
-        END $$;
+        CREATE OR REPLACE FUNCTION {{PostgresDocumentRefresh}}
 
         ALTER TABLE part_search DROP COLUMN IF EXISTS words;
         """;
