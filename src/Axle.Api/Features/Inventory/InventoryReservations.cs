@@ -22,7 +22,16 @@ public abstract record ReserveOutcome
     public sealed record Insufficient(IReadOnlyList<SkuShortage> Shortages) : ReserveOutcome;
 
     public sealed record UnknownParts(IReadOnlyList<long> PartIds) : ReserveOutcome;
+
+    /// <summary>The caller's own work inside the reservation's transaction said no; nothing was reserved.</summary>
+    public sealed record Refused : ReserveOutcome;
 }
+
+/// <summary>
+/// Work a caller adds to a reservation's transaction (the order it belongs to, a promotion's use): it runs after the stock
+/// is claimed and before the save, on the same context. Returning false rolls everything back.
+/// </summary>
+public delegate Task<bool> WithinReservation(Reservation reservation, CancellationToken ct);
 
 public abstract record CloseOutcome
 {
@@ -48,7 +57,10 @@ public sealed class InventoryReservations(
     AppDbContext db, IAllocationStrategy strategy, IOptions<InventoryOptions> options, AuditTrail audit,
     IOutputCacheStore cache, TimeProvider time)
 {
-    public async Task<ReserveOutcome> ReserveAsync(ReserveCommand command, CancellationToken ct)
+    public Task<ReserveOutcome> ReserveAsync(ReserveCommand command, CancellationToken ct) => ReserveAsync(command, null, ct);
+
+    /// <param name="within">The caller's work, in the reservation's transaction (see <see cref="WithinReservation"/>).</param>
+    public async Task<ReserveOutcome> ReserveAsync(ReserveCommand command, WithinReservation? within, CancellationToken ct)
     {
         var lines = command.Lines.GroupBy(l => l.PartId).Select(g => new AllocationLine(g.Key, g.Sum(l => l.Quantity))).ToList();
         if (lines.Count == 0 || lines.Any(l => l.Quantity <= 0))
@@ -73,7 +85,13 @@ public sealed class InventoryReservations(
                 break;
             }
 
-            if (await TryReserveAsync(command, allocation.Allocations, ct) is { } reservation)
+            var (reservation, refused) = await TryReserveAsync(command, allocation.Allocations, within, ct);
+            if (refused)
+            {
+                return new ReserveOutcome.Refused();
+            }
+
+            if (reservation is not null)
             {
                 await CatalogCache.InvalidateAsync(cache, ct);
                 return new ReserveOutcome.Reserved(reservation);
@@ -94,11 +112,17 @@ public sealed class InventoryReservations(
         return new ReserveOutcome.Insufficient(shortages.Count > 0 ? shortages : all);
     }
 
-    public Task<CloseOutcome> CommitAsync(Guid id, string actor, CancellationToken ct) =>
-        CloseAsync(id, ReservationStatus.Committed, actor, ct);
+    public Task<CloseOutcome> CommitAsync(Guid id, string actor, CancellationToken ct) => CommitAsync(id, actor, null, ct);
 
-    public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, CancellationToken ct) =>
-        CloseAsync(id, ReservationStatus.Released, actor, ct);
+    /// <param name="within">The caller's work, committed in the same transaction, run only when the reservation was still held.</param>
+    public Task<CloseOutcome> CommitAsync(Guid id, string actor, Func<CancellationToken, Task>? within, CancellationToken ct) =>
+        CloseAsync(id, ReservationStatus.Committed, actor, within, ct);
+
+    public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, CancellationToken ct) => ReleaseAsync(id, actor, null, ct);
+
+    /// <param name="within">The caller's work, committed in the same transaction, run only when the reservation was still held.</param>
+    public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, Func<CancellationToken, Task>? within, CancellationToken ct) =>
+        CloseAsync(id, ReservationStatus.Released, actor, within, ct);
 
     /// <summary>Releases up to <paramref name="batch"/> held reservations whose expiry has passed; returns how many.</summary>
     public async Task<int> ExpireDueAsync(int batch, CancellationToken ct)
@@ -113,7 +137,7 @@ public sealed class InventoryReservations(
         var expired = 0;
         foreach (var id in due)
         {
-            if (await CloseAsync(id, ReservationStatus.Expired, Actors.System, ct) is CloseOutcome.Closed)
+            if (await CloseAsync(id, ReservationStatus.Expired, Actors.System, null, ct) is CloseOutcome.Closed)
             {
                 expired++;
             }
@@ -132,7 +156,8 @@ public sealed class InventoryReservations(
                 l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region))
             .ToListAsync(ct);
 
-    private async Task<Reservation?> TryReserveAsync(ReserveCommand command, IReadOnlyList<Allocation> allocations, CancellationToken ct)
+    private async Task<(Reservation? Reservation, bool Refused)> TryReserveAsync(
+        ReserveCommand command, IReadOnlyList<Allocation> allocations, WithinReservation? within, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var reservation = new Reservation(
@@ -153,10 +178,17 @@ public sealed class InventoryReservations(
             {
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                return null;
+                return (null, false);
             }
 
             reservation.AddLine(allocation);
+        }
+
+        if (within is not null && !await within(reservation, ct))
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return (null, true);
         }
 
         db.Add(reservation);
@@ -169,10 +201,11 @@ public sealed class InventoryReservations(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return reservation;
+        return (reservation, false);
     }
 
-    private async Task<CloseOutcome> CloseAsync(Guid id, ReservationStatus to, string actor, CancellationToken ct)
+    private async Task<CloseOutcome> CloseAsync(
+        Guid id, ReservationStatus to, string actor, Func<CancellationToken, Task>? within, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
@@ -210,6 +243,11 @@ public sealed class InventoryReservations(
                 }
 
                 audit.Record(db, "inventory.reservation_" + to.ToString().ToLowerInvariant(), $"reservation/{id}");
+                if (within is not null)
+                {
+                    await within(ct);
+                }
+
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
             }
