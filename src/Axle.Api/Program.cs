@@ -4,6 +4,8 @@ using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Orders;
+using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
@@ -29,6 +31,8 @@ builder.AddCatalog();
 builder.AddInventory();
 builder.AddPricing();
 builder.AddCarts();
+builder.AddPayments();
+builder.AddOrders();
 
 var app = builder.Build();
 
@@ -71,6 +75,8 @@ app.MapAudit();
 app.MapCatalog();
 app.MapInventory();
 app.MapCarts();
+app.MapOrders();
+app.MapPayments();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Inventory;
 
-/// <summary><c>POST /api/v1/inventory/reservations</c>: <see cref="InventoryReservations.ReserveAsync"/> over HTTP.</summary>
+/// <summary><c>POST /api/v1/inventory/reservations</c>: <see cref="InventoryReservations.ReserveAsync(ReserveCommand, CancellationToken)"/> over HTTP.</summary>
 internal static class CreateReservation
 {
     public const int MaxLines = 100;

@@ -120,6 +120,51 @@ public sealed class InventoryReservations(
 
     public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, CancellationToken ct) => ReleaseAsync(id, actor, null, ct);
 
+    /// <summary>
+    /// Makes a held reservation permanent (its order was paid): it stops expiring and keeps its units reserved until
+    /// commit or release. Quantities do not change, so no ledger movement. <paramref name="within"/> runs in the same
+    /// transaction only when the reservation was still held; false from the outcome's status when it was not.
+    /// </summary>
+    public async Task<CloseOutcome> ConfirmAsync(Guid id, string actor, Func<CancellationToken, Task>? within, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear();
+        db.Database.AutoSavepointsEnabled = false;
+        int claimed;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Expiry and confirmation race for a reservation at its deadline: the status claim lets exactly one win.
+            claimed = await db.Set<Reservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Held)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, ReservationStatus.Confirmed)
+                    .SetProperty(r => r.Version, r => r.Version + 1), ct);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct);
+            }
+            else
+            {
+                audit.Record(db, "inventory.reservation_confirmed", $"reservation/{id}", details: new { actor });
+                if (within is not null)
+                {
+                    await within(ct);
+                }
+
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        var current = await FindAsync(id, ct);
+        return current switch
+        {
+            null => new CloseOutcome.NotFound(),
+            _ when claimed == 1 => new CloseOutcome.Closed(current),
+            _ => new CloseOutcome.NotHeld(current.Status),
+        };
+    }
+
     /// <param name="within">The caller's work, committed in the same transaction, run only when the reservation was still held.</param>
     public Task<CloseOutcome> ReleaseAsync(Guid id, string actor, Func<CancellationToken, Task>? within, CancellationToken ct) =>
         CloseAsync(id, ReservationStatus.Released, actor, within, ct);
@@ -214,11 +259,11 @@ public sealed class InventoryReservations(
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // The status change is the claim: of a commit, a release and the expiry worker racing, one updates the row.
-            var claim = db.Set<Reservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Held);
-            if (to == ReservationStatus.Expired)
-            {
-                claim = claim.Where(r => r.ExpiresAt <= now);
-            }
+            // Only a held reservation expires; a confirmed one (paid order) is committed or released.
+            var claim = to == ReservationStatus.Expired
+                ? db.Set<Reservation>().Where(r => r.Id == id && r.Status == ReservationStatus.Held && r.ExpiresAt <= now)
+                : db.Set<Reservation>().Where(r => r.Id == id
+                    && (r.Status == ReservationStatus.Held || r.Status == ReservationStatus.Confirmed));
 
             claimed = await claim.ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, to)

@@ -11,6 +11,12 @@ public enum ReservationStatus
     /// <summary>Shipped: the reserved units left on-hand stock.</summary>
     Committed,
 
+    /// <summary>
+    /// Held for good: the order it is for was paid, so it no longer expires; the units stay reserved until they ship
+    /// (commit) or the order is cancelled (release).
+    /// </summary>
+    Confirmed,
+
     /// <summary>Cancelled by its owner: the units are available again.</summary>
     Released,
 
@@ -61,6 +67,9 @@ public sealed class Reservation
     public long Version { get; private set; }
 
     public IReadOnlyList<ReservationLine> Lines => _lines;
+
+    /// <summary>Whether the units are still set aside (held or confirmed): what the ledger's reserved quantities add up.</summary>
+    public static bool IsOpen(ReservationStatus status) => status is ReservationStatus.Held or ReservationStatus.Confirmed;
 
     public void AddLine(Allocation allocation)
     {

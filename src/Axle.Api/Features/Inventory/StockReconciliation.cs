@@ -28,7 +28,7 @@ public sealed class StockReconciliation(AppDbContext db)
             .Select(g => new { g.Key.PartId, g.Key.WarehouseId, OnHand = g.Sum(m => (long)m.DeltaOnHand), Reserved = g.Sum(m => (long)m.DeltaReserved) })
             .ToDictionaryAsync(s => (s.PartId, s.WarehouseId), ct);
         var held = await db.Set<ReservationLine>().AsNoTracking()
-            .Where(l => db.Set<Reservation>().Any(r => r.Id == l.ReservationId && r.Status == ReservationStatus.Held))
+            .Where(l => db.Set<Reservation>().Any(r => r.Id == l.ReservationId && (r.Status == ReservationStatus.Held || r.Status == ReservationStatus.Confirmed)))
             .GroupBy(l => l.StockLevelId)
             .Select(g => new { LevelId = g.Key, Quantity = g.Sum(l => (long)l.Quantity) })
             .ToDictionaryAsync(s => s.LevelId, s => s.Quantity, ct);

@@ -24,7 +24,7 @@ public sealed class Order
     {
     }
 
-    public Order(
+    internal Order(
         Guid id, string number, Guid userId, string currency, OrderTotals totals, decimal taxRatePercent, string? taxJurisdiction,
         string shippingMethod, Address shippingAddress, string? promotionCode, string actor, DateTime now)
     {

@@ -52,6 +52,8 @@ public sealed class Payment
     public PaymentStatus Status { get; private set; }
     public long AmountMinor { get; private set; }
     public string Currency { get; private set; } = "";
+
+    /// <summary>Refunds issued (pending at the gateway or done): what can no longer be refunded again.</summary>
     public long RefundedMinor { get; private set; }
 
     /// <summary>The gateway's id of the charge (<c>pi_…</c>); null until the gateway named one.</summary>
@@ -96,6 +98,7 @@ public sealed class Payment
         Touch(now);
     }
 
+    /// <summary>Books a refund of <paramref name="amountMinor"/> against the captured amount; the gateway call follows.</summary>
     public void Refunded(long amountMinor, DateTime now)
     {
         if (amountMinor <= 0 || amountMinor > RefundableMinor)
@@ -115,14 +118,28 @@ public sealed class Payment
     }
 }
 
-/// <summary>Money given back through the gateway, with the key that makes the gateway call safe to retry.</summary>
+public enum RefundStatus
+{
+    /// <summary>Recorded with the change that owes the money; the gateway call has not (yet) succeeded.</summary>
+    Pending,
+    Succeeded,
+
+    /// <summary>The gateway refused; the order is flagged for a person.</summary>
+    Failed,
+}
+
+/// <summary>
+/// Money given back through the gateway. The row is written in the same transaction as the change that owes the money
+/// (cancellation, return), then the gateway is called with <see cref="IdempotencyKey"/>; a crash or timeout in between
+/// leaves it pending and the refund worker calls again with the same key, so the customer is refunded exactly once.
+/// </summary>
 public sealed class PaymentRefund
 {
     private PaymentRefund()
     {
     }
 
-    public PaymentRefund(Guid paymentId, long amountMinor, string reason, string idempotencyKey, string? reference, DateTime now)
+    public PaymentRefund(Guid paymentId, long amountMinor, string reason, string idempotencyKey, DateTime now, string? reference = null)
     {
         Id = Guid.CreateVersion7();
         PaymentId = paymentId;
@@ -130,11 +147,16 @@ public sealed class PaymentRefund
         Reason = reason;
         IdempotencyKey = idempotencyKey;
         Reference = reference;
+        Status = RefundStatus.Pending;
         CreatedAt = now;
+        UpdatedAt = now;
     }
 
     public Guid Id { get; private set; }
     public Guid PaymentId { get; private set; }
+    public RefundStatus Status { get; private set; }
+    public int Attempts { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
     public long AmountMinor { get; private set; }
 
     /// <summary>Why: <c>order_cancelled</c>, <c>return</c>, <c>core_return</c>.</summary>
@@ -142,6 +164,19 @@ public sealed class PaymentRefund
     public string IdempotencyKey { get; private set; } = "";
     public string? Reference { get; private set; }
     public DateTime CreatedAt { get; private set; }
+
+    public void Record(GatewayResult result, DateTime now)
+    {
+        Attempts++;
+        UpdatedAt = now;
+        Reference = result.Reference ?? Reference;
+        Status = result.Outcome switch
+        {
+            GatewayOutcome.Approved => RefundStatus.Succeeded,
+            GatewayOutcome.Declined => RefundStatus.Failed,
+            _ => RefundStatus.Pending,
+        };
+    }
 }
 
 internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
@@ -175,6 +210,8 @@ internal sealed class PaymentRefundConfiguration : IEntityTypeConfiguration<Paym
         b.HasKey(r => r.Id);
         b.Property(r => r.Id).ValueGeneratedNever();
         b.Property(r => r.Reason).HasMaxLength(32).IsRequired();
+        b.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(r => new { r.Status, r.UpdatedAt });
         b.Property(r => r.IdempotencyKey).HasMaxLength(100).IsRequired();
         b.Property(r => r.Reference).HasMaxLength(Payment.ReferenceMaxLength);
         b.HasIndex(r => r.IdempotencyKey).IsUnique();

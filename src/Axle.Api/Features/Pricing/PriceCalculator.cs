@@ -117,6 +117,19 @@ public static class MinorUnits
 
         return checked((long)minor);
     }
+
+    /// <summary>Like <see cref="FromAmount"/>, false for more than 2 decimal places or an amount too large.</summary>
+    public static bool TryFromAmount(decimal amount, out long minor)
+    {
+        minor = 0;
+        if (amount is > long.MaxValue / 100 or < long.MinValue / 100 || amount * PerUnit != decimal.Truncate(amount * PerUnit))
+        {
+            return false;
+        }
+
+        minor = (long)(amount * PerUnit);
+        return true;
+    }
 }
 
 /// <summary>A money amount as the API shows it: <c>{"amount": 42.50, "currency": "USD"}</c>.</summary>

@@ -7,7 +7,25 @@ namespace Axle.Api.Features.Pricing;
 public sealed record ShippingLine(int? WeightGrams, int Quantity, bool Hazmat);
 
 /// <summary><paramref name="MerchandiseMinor"/> is the subtotal after discounts, what a free-shipping threshold is measured on.</summary>
-public sealed record ShippingRequest(string Currency, IReadOnlyList<ShippingLine> Lines, long MerchandiseMinor, Destination? Destination);
+public sealed record ShippingRequest(
+    string Currency, IReadOnlyList<ShippingLine> Lines, long MerchandiseMinor, Destination? Destination,
+    string Method = ShippingMethods.Standard);
+
+/// <summary>
+/// The shipping methods a customer chooses from. <c>standard</c> goes by ground and may carry hazardous parts (batteries,
+/// brake fluid, aerosols) under ground hazmat rules; <c>express</c> goes by air, which cannot carry them.
+/// </summary>
+public static class ShippingMethods
+{
+    public const string Standard = "standard";
+    public const string Express = "express";
+
+    public static readonly IReadOnlyList<string> All = [Standard, Express];
+
+    public static bool IsKnown(string? method) => method is Standard or Express;
+
+    public static bool CarriesHazmat(string method) => method == Standard;
+}
 
 /// <summary>The estimate: amount in minor units, the weight billed, and whether a hazmat-capable method is needed.</summary>
 public sealed record ShippingQuote(long AmountMinor, string Currency, int BilledKilograms, bool RequiresHazmat, bool FreeShipping);
@@ -42,14 +60,18 @@ public sealed class ShippingOptions
     [Range(typeof(decimal), "0", "100000")]
     public decimal HazmatSurcharge { get; set; }
 
+    /// <summary>Added for the <c>express</c> (air) method; free shipping never covers it.</summary>
+    [Range(typeof(decimal), "0", "100000")]
+    public decimal ExpressSurcharge { get; set; } = 15.00m;
+
     /// <summary>Assumed per unit for parts whose weight the catalog does not know.</summary>
     [Range(1, 1_000_000)]
     public int DefaultWeightGrams { get; set; } = 1000;
 }
 
 /// <summary>
-/// flat + per-kg × ⌈total grams / 1000⌉ (+ hazmat surcharge); 0 for an empty cart; 0 when merchandise reaches the
-/// free-shipping threshold (the hazmat surcharge still applies: it pays for handling, not for distance).
+/// flat + per-kg × ⌈total grams / 1000⌉ (+ hazmat surcharge, + express surcharge); 0 for an empty cart; 0 when merchandise
+/// reaches the free-shipping threshold (the surcharges still apply: they pay for handling and speed, not for distance).
 /// </summary>
 internal sealed class WeightShippingCalculator(IOptions<ShippingOptions> options) : IShippingCalculator
 {
@@ -69,7 +91,8 @@ internal sealed class WeightShippingCalculator(IOptions<ShippingOptions> options
         }
 
         var kilograms = (int)((grams + 999) / 1000);
-        var surcharge = hazmat ? MinorUnits.FromAmount(o.HazmatSurcharge) : 0;
+        var surcharge = (hazmat ? MinorUnits.FromAmount(o.HazmatSurcharge) : 0)
+            + (request.Method == ShippingMethods.Express ? MinorUnits.FromAmount(o.ExpressSurcharge) : 0);
         if (o.FreeShippingThreshold is { } threshold && request.MerchandiseMinor >= MinorUnits.FromAmount(threshold))
         {
             return new ShippingQuote(surcharge, o.Currency, kilograms, hazmat, true);
