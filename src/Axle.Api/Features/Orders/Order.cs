@@ -69,6 +69,13 @@ public sealed class Order
     internal Address ShippingAddress { get; private set; } = null!;
     public string? PromotionCode { get; private set; }
 
+    /// <summary>The vehicle the customer shopped for (from the cart), which fit checks and fit feedback refer to.</summary>
+    public int? VehicleYear { get; private set; }
+    public string? VehicleMake { get; private set; }
+    public string? VehicleModel { get; private set; }
+    public string? VehicleEngine { get; private set; }
+    public string? VehicleVin { get; private set; }
+
     /// <summary>The inventory reservation holding (then committed to) this order's stock.</summary>
     public Guid? ReservationId { get; private set; }
 
@@ -93,6 +100,15 @@ public sealed class Order
     }
 
     public void HoldWith(Guid reservationId) => ReservationId = reservationId;
+
+    public void ForVehicle(int? year, string? make, string? model, string? engine, string? vin)
+    {
+        VehicleYear = year;
+        VehicleMake = make;
+        VehicleModel = model;
+        VehicleEngine = engine;
+        VehicleVin = vin;
+    }
 
     /// <summary>
     /// Moves the order one step. Throws <see cref="IllegalTransitionException"/> for a step the table does not allow;
@@ -243,6 +259,10 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.ShippingMethod).HasMaxLength(16).IsRequired();
         b.Property(o => o.PromotionCode).HasMaxLength(64);
         b.Property(o => o.AttentionNote).HasMaxLength(Order.NoteMaxLength);
+        b.Property(o => o.VehicleMake).HasMaxLength(64);
+        b.Property(o => o.VehicleModel).HasMaxLength(64);
+        b.Property(o => o.VehicleEngine).HasMaxLength(64);
+        b.Property(o => o.VehicleVin).HasMaxLength(17);
         b.Property(o => o.Version).IsConcurrencyToken();
         b.Ignore(o => o.Totals);
         b.OwnsOne(o => o.ShippingAddress, a =>

@@ -165,6 +165,11 @@ internal static class PlaceOrder
             Guid.CreateVersion7(time.GetUtcNow()), OrderNumbers.Next(), userId, currency,
             new OrderTotals(price.Subtotal, price.Discount, price.Tax, price.Shipping, price.CoreCharges, price.Total),
             rate.Percent, rate.Jurisdiction, method, address, promotionCode, actor, now);
+        if (cart?.Vehicle is { } v)
+        {
+            order.ForVehicle(v.Year, v.Make, v.Model, v.Engine, v.Vin);
+        }
+
         foreach (var (partId, quantity) in lines)
         {
             var p = parts[partId];
