@@ -104,7 +104,7 @@ internal sealed class InventoryKit(AxleFactory factory)
         var levels = await db.Set<StockLevel>().AsNoTracking().Where(l => l.PartId == partId).ToListAsync(Ct);
         var movements = await db.Set<StockMovement>().AsNoTracking().Where(m => m.PartId == partId).ToListAsync(Ct);
         var held = await db.Set<ReservationLine>().AsNoTracking()
-            .Where(l => l.PartId == partId && db.Set<Reservation>().Any(r => r.Id == l.ReservationId && r.Status == ReservationStatus.Held))
+            .Where(l => l.PartId == partId && db.Set<Reservation>().Any(r => r.Id == l.ReservationId && (r.Status == ReservationStatus.Held || r.Status == ReservationStatus.Confirmed)))
             .ToListAsync(Ct);
         foreach (var level in levels)
         {

@@ -49,5 +49,5 @@ internal static class OrderProblems
 {
     public static ProblemHttpResult IllegalTransition(string from, string to) =>
         Problems.Conflict("illegal_transition", "Illegal order transition", $"An order cannot go from {from} to {to}.",
-            new Dictionary<string, object?> { ["status"] = from, ["requested"] = to });
+            new Dictionary<string, object?> { ["currentStatus"] = from, ["requestedStatus"] = to });
 }

@@ -82,7 +82,7 @@ internal static class TransitionOrder
         {
             return Problems.Conflict("transition_not_manual", "Not a manual step",
                 $"{OrderStateMachine.Name(to)} is reached through its own endpoint (payment, shipments, cancel, returns), which " +
-                "moves the money and stock with it.", new Dictionary<string, object?> { ["status"] = from, ["requested"] = OrderStateMachine.Name(to) });
+                "moves the money and stock with it.", new Dictionary<string, object?> { ["currentStatus"] = from, ["requestedStatus"] = OrderStateMachine.Name(to) });
         }
 
         OrderTransitions.TryApply(db, audit, order, to, OrderEvents.Actor(principal), request.Note?.Trim(), time.GetUtcNow().UtcDateTime);
