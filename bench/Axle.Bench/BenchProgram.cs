@@ -2,6 +2,7 @@ using Axle.Bench.Generate;
 using Axle.Bench.Import;
 using Axle.Bench.Inventory;
 using Axle.Bench.Load;
+using Axle.Bench.Orders;
 
 namespace Axle.Bench;
 
@@ -26,6 +27,9 @@ internal static class BenchProgram
           Axle.Bench reserve-uniform --connection "<postgres cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--skus 100000] [--concurrency 1,32] [--duration 15] [--warmup 3]
                          [--max-requests 200000] [--pgbench pgbench] [--server-pid PID] [--out bench/results/<name>.json]
+          Axle.Bench checkout --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
+                         [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 3]
+                         [--hot-stock 300] [--hot-concurrency 32] [--server-pid PID] [--out bench/results/<name>.json]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -56,6 +60,8 @@ internal static class BenchProgram
                     return await ImportCommand.RunAsync(ImportSettings.From(options), Console.Out, cts.Token);
                 case "reserve-hot":
                     return await ReserveHotCommand.RunAsync(ReserveHotSettings.From(options), Console.Out, cts.Token);
+                case "checkout":
+                    return await CheckoutCommand.RunAsync(CheckoutSettings.From(options), Console.Out, cts.Token);
                 case "reserve-uniform":
                     return await ReserveUniformCommand.RunAsync(ReserveUniformSettings.From(options), Console.Out, cts.Token);
                 default:

@@ -75,7 +75,7 @@ internal static class ReserveHotCommand
             $"{sku} (part {partId}) has {settings.Stock} units in warehouse {warehouseId}; {settings.Concurrency} workers reserve 1 unit per request"));
 
         await using var memory = ServerMemorySampler.Start(settings.ServerPid);
-        var race = await RaceAsync(client, sku, settings, ct);
+        var race = await RaceAsync(client, () => InventoryApi.Reservation(sku, 1), settings.Concurrency, settings.Timeout, settings.MaxRequests, ct);
         var peak = memory is null ? (double?)null : (await memory.StopAsync()).PeakRssMb;
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  {race.Requests} requests in {race.Seconds:F2} s, statuses {string.Join(", ", race.StatusCodes.Select(c => $"{c.Key}: {c.Value}"))}, {race.Failures} failed"));
@@ -120,22 +120,27 @@ internal static class ReserveHotCommand
         return text.ToString();
     }
 
-    private static async Task<RaceResult> RaceAsync(HttpClient client, string sku, ReserveHotSettings settings, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="concurrency"/> workers each send requests made by <paramref name="create"/> (one unit each) until one is
+    /// refused with 409 insufficient_stock, bounded by <paramref name="timeout"/> and <paramref name="maxRequests"/>.
+    /// </summary>
+    internal static async Task<RaceResult> RaceAsync(
+        HttpClient client, Func<HttpRequestMessage> create, int concurrency, TimeSpan timeout, long maxRequests, CancellationToken ct)
     {
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        hardStop.CancelAfter(settings.Timeout + Grace);
+        hardStop.CancelAfter(timeout + Grace);
         var started = Stopwatch.GetTimestamp();
-        var deadline = started + (long)(settings.Timeout.TotalSeconds * Stopwatch.Frequency);
+        var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         var issued = 0L;
-        var workers = new Task<RaceWorker>[settings.Concurrency];
+        var workers = new Task<RaceWorker>[concurrency];
         for (var w = 0; w < workers.Length; w++)
         {
             workers[w] = Task.Run(async () =>
             {
                 var worker = new RaceWorker();
-                while (!worker.Refused && Stopwatch.GetTimestamp() < deadline && Interlocked.Increment(ref issued) <= settings.MaxRequests)
+                while (!worker.Refused && Stopwatch.GetTimestamp() < deadline && Interlocked.Increment(ref issued) <= maxRequests)
                 {
-                    await worker.ReserveAsync(client, sku, hardStop.Token);
+                    await worker.SendAsync(client, create, hardStop.Token);
                 }
 
                 return worker;
@@ -198,7 +203,7 @@ internal static class ReserveHotCommand
         ];
     }
 
-    private static long Long(System.Data.Common.DbDataReader reader, int ordinal) =>
+    internal static long Long(System.Data.Common.DbDataReader reader, int ordinal) =>
         Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
     private sealed class RaceWorker
@@ -219,9 +224,9 @@ internal static class ReserveHotCommand
 
         public string? FirstError { get; private set; }
 
-        public async Task ReserveAsync(HttpClient client, string sku, CancellationToken ct)
+        public async Task SendAsync(HttpClient client, Func<HttpRequestMessage> create, CancellationToken ct)
         {
-            using var request = InventoryApi.Reservation(sku, 1);
+            using var request = create();
             var start = Stopwatch.GetTimestamp();
             try
             {
