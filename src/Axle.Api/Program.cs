@@ -5,6 +5,7 @@ using Axle.Api.Features.Clients;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -29,6 +30,7 @@ builder.AddCatalog();
 builder.AddInventory();
 builder.AddPricing();
 builder.AddCarts();
+builder.AddPromotions();
 
 var app = builder.Build();
 
@@ -71,6 +73,7 @@ app.MapAudit();
 app.MapCatalog();
 app.MapInventory();
 app.MapCarts();
+app.MapPromotions();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
