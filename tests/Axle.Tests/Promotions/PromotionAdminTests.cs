@@ -86,7 +86,8 @@ public sealed class PromotionAdminTests(CartFactory factory) : IClassFixture<Car
         cached.Headers.TryAddWithoutValidation("If-None-Match", etag);
         Assert.Equal(HttpStatusCode.NotModified, (await _kit.Admin.SendAsync(cached, Ct)).StatusCode);
 
-        var terms = Terms(created.GetProperty("code").GetString()!, t => t["percentOff"] = 25m);
+        var brand = await _kit.Carts.Catalog.BrandAsync();
+        var terms = Terms(created.GetProperty("code").GetString()!, t => (t["percentOff"], t["brandIds"]) = (25m, new[] { brand.Id }));
         await (await CartKit.SendAsync(_kit.Admin, HttpMethod.Put, url, terms, null))
             .AssertProblemAsync(HttpStatusCode.PreconditionRequired, "precondition_required");
         await (await CartKit.SendAsync(_kit.Admin, HttpMethod.Put, url, terms, "\"stale\""))
@@ -97,6 +98,9 @@ public sealed class PromotionAdminTests(CartFactory factory) : IClassFixture<Car
 
         Assert.Equal(25m, replaced.GetProperty("percentOff").GetDecimal());
         Assert.Equal(2, replaced.GetProperty("version").GetInt64());
+        var reread = await (await _kit.Admin.GetAsync(url, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal([brand.Id], reread.GetProperty("brandIds").EnumerateArray().Select(b => b.GetInt32()));
+        Assert.Equal(25m, reread.GetProperty("percentOff").GetDecimal());
         await (await _kit.Admin.GetAsync($"{Url}/{Guid.NewGuid()}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 

@@ -114,6 +114,13 @@ internal sealed class PromotionKit(AxleFactory factory)
         return (global, customer, rows);
     }
 
+    public async Task<PromotionRedemption> RedemptionAsync(Guid promotionId, Guid orderId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.Set<PromotionRedemption>().AsNoTracking().SingleAsync(r => r.PromotionId == promotionId && r.OrderId == orderId, Ct);
+    }
+
     public static Task<HttpResponseMessage> ApplyAsync(HttpClient client, Guid userId, string code) =>
         client.PostAsJsonAsync($"{CartKit.CartUrl(userId)}/promotions", new { code }, Ct);
 

@@ -50,6 +50,9 @@ public sealed class PromotionRedemptionTests(CartFactory factory) : IClassFixtur
         Assert.True(await _kit.RedeemAsync(promotion, customer, order));
         Assert.False(await _kit.RedeemAsync(promotion, customer, Guid.NewGuid()));
         Assert.Equal((1, 1, 1), await _kit.CountersAsync(promotion, customer));
+        var stored = await _kit.RedemptionAsync(promotion, order);
+        Assert.Equal((customer, 100L), (stored.UserId, stored.AmountMinor));
+        Assert.InRange(stored.RedeemedAt, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1));
 
         // A used-up code is refused when a cart applies it.
         var part = await _kit.Carts.PartAsync(priceMinor: 2000);
