@@ -48,9 +48,9 @@ public sealed class Promotion
         Id = Guid.CreateVersion7();
         Code = NormalizeCode(code);
         CreatedAt = now;
+        UpdatedAt = now;
         Version = 1;
-        Revise(terms, now);
-        Version = 1;
+        Apply(terms);
     }
 
     public Guid Id { get; private set; }
@@ -93,6 +93,19 @@ public sealed class Promotion
 
     public void Revise(PromotionTerms terms, DateTime now)
     {
+        Apply(terms);
+        Touch(now);
+    }
+
+    /// <summary>Used instead of deleting a promotion that orders already redeemed: their redemptions keep pointing at it.</summary>
+    public void Deactivate(DateTime now)
+    {
+        Active = false;
+        Touch(now);
+    }
+
+    private void Apply(PromotionTerms terms)
+    {
         Name = terms.Name;
         Description = terms.Description;
         Kind = terms.Kind;
@@ -108,14 +121,6 @@ public sealed class Promotion
         CategoryIds = [.. terms.CategoryIds.Distinct().Order()];
         Personalized = terms.Personalized;
         Active = terms.Active;
-        Touch(now);
-    }
-
-    /// <summary>Used instead of deleting a promotion that orders already redeemed: their redemptions keep pointing at it.</summary>
-    public void Deactivate(DateTime now)
-    {
-        Active = false;
-        Touch(now);
     }
 
     private void Touch(DateTime now)
