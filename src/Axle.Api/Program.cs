@@ -7,6 +7,7 @@ using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -33,6 +34,7 @@ builder.AddPricing();
 builder.AddCarts();
 builder.AddPayments();
 builder.AddOrders();
+builder.AddPromotions();
 
 var app = builder.Build();
 
@@ -77,6 +79,7 @@ app.MapInventory();
 app.MapCarts();
 app.MapOrders();
 app.MapPayments();
+app.MapPromotions();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

@@ -127,6 +127,16 @@ public sealed class Cart
         ShipRegion = destination?.Region;
     }
 
+    /// <summary>
+    /// The promotion code the customer applied, normalized (trimmed, upper-case). It stays when it stops applying (the cart
+    /// read shows why) until the customer removes or replaces it.
+    /// </summary>
+    public string? PromotionCode { get; private set; }
+
+    public void ApplyPromotion(string code) => PromotionCode = Promotions.Promotion.NormalizeCode(code);
+
+    public void ClearPromotion() => PromotionCode = null;
+
     /// <summary>Called once per write: the new version makes concurrent writers of the old one fail.</summary>
     public void Touch(DateTime now)
     {
@@ -193,6 +203,7 @@ internal sealed class CartConfiguration : IEntityTypeConfiguration<Cart>
         b.Property(c => c.VehicleVin).HasMaxLength(17);
         b.Property(c => c.ShipCountry).HasMaxLength(2).IsFixedLength();
         b.Property(c => c.ShipRegion).HasMaxLength(100);
+        b.Property(c => c.PromotionCode).HasMaxLength(Promotions.Promotion.CodeMaxLength);
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Ignore(c => c.Vehicle);
         b.Ignore(c => c.Destination);

@@ -82,6 +82,23 @@ public static class CartEndpoints
             .WithDescription(IfMatchRule.Trim())
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        group.MapPost("/promotions", ApplyCartPromotion.Handle)
+            .WithName("ApplyCartPromotion")
+            .WithSummary("Apply a promotion code to the cart (replacing any other)")
+            .WithDescription("code in any case. 200 with the cart when it applies now; otherwise 400 with a stable code: " +
+                "promotion_not_found, promotion_inactive, promotion_not_assigned, promotion_not_started, promotion_expired, " +
+                "promotion_exhausted, promotion_customer_limit, promotion_not_applicable (no eligible line), " +
+                "promotion_minimum_not_met. A code that later stops applying stays on the cart: promotion.applied false with the " +
+                "reason and no discount. If-Match optional (412 when stale).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/promotions", RemoveCartPromotion.Handle)
+            .WithName("RemoveCartPromotion")
+            .WithSummary("Remove the cart's promotion code")
+            .WithDescription("200 with the cart." + IfMatchRule)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
     }
 }

@@ -41,6 +41,12 @@ public sealed record CartVehicleResponse(
 
 public sealed record CartDestinationResponse(string Country, string? Region);
 
+/// <summary>
+/// The cart's promotion code and whether it applies now: a code that stopped applying (expired, the cart fell below the
+/// minimum) stays on the cart with <see cref="Applied"/> false, the refusal's code in <see cref="Reason"/> and no discount.
+/// </summary>
+public sealed record CartPromotionResponse(string Code, bool Applied, string? Reason, Money Discount);
+
 public sealed record CartTotals(Money Subtotal, Money Discount, Money Tax, Money Shipping, Money CoreCharges, Money Total);
 
 /// <summary>How tax and shipping were estimated: the tax rule that matched (null without a destination) and the billed weight.</summary>
@@ -56,6 +62,7 @@ public sealed record CartResponse(
     bool ContainsHazmat,
     bool PriceChanged,
     CartTotals Totals,
+    CartPromotionResponse? Promotion,
     CartEstimate Estimate,
     long Version,
     DateTime UpdatedAt);

@@ -1,5 +1,6 @@
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,27 +10,27 @@ namespace Axle.Api.Features.Carts;
 /// <summary>
 /// Builds what a cart read shows from live data: each line re-priced at the catalog's current price (flagged when it
 /// differs from the snapshot), live availability, fit against the cart's vehicle, alternatives for short lines, and
-/// totals from <see cref="PriceCalculator"/> with the configured tax and shipping rules.
+/// totals from <see cref="PriceCalculator"/> with the configured tax and shipping rules, after the discount of the cart's
+/// promotion code as <see cref="PromotionEngine"/> prices it now.
 /// </summary>
 internal sealed class CartView(
     AppDbContext db, ITaxCalculator tax, IShippingCalculator shipping, IOptions<ShippingOptions> shippingOptions,
-    IOptions<CartOptions> options)
+    IOptions<CartOptions> options, PromotionEngine promotions)
 {
     private sealed record PartFacts(
         long Id, string Sku, string PartNumber, string Name, PartStatus Status, long PriceMinor, string Currency,
-        long CoreChargeMinor, bool Hazmat, int? WeightGrams);
+        long CoreChargeMinor, bool Hazmat, int? WeightGrams, int BrandId, int CategoryId);
 
     /// <summary>The store's currency: every cart line is priced in it.</summary>
     public string Currency => shippingOptions.Value.Currency;
 
-    /// <param name="discountMinor">What promotions take off (none yet); clamped to the subtotal by the calculator.</param>
-    public async Task<CartResponse> BuildAsync(Cart cart, CancellationToken ct, long discountMinor = 0)
+    public async Task<CartResponse> BuildAsync(Cart cart, CancellationToken ct)
     {
         var items = cart.Items.OrderBy(i => i.AddedAt).ThenBy(i => i.Id).ToList();
         var ids = items.Select(i => i.PartId).ToList();
         var parts = await db.Set<Part>().AsNoTracking().Where(p => ids.Contains(p.Id))
             .Select(p => new PartFacts(p.Id, p.Sku, p.PartNumber, p.Name, p.Status, p.PriceMinor, p.Currency, p.CoreChargeMinor,
-                p.Hazmat, p.WeightGrams))
+                p.Hazmat, p.WeightGrams, p.BrandId, p.CategoryId))
             .ToDictionaryAsync(p => p.Id, ct);
         var available = await CatalogStock.AvailableAsync(db, ids, ct);
         var vehicleIds = cart.Vehicle is { } vehicle ? await CartFit.VehicleIdsAsync(db, vehicle, ct) : null;
@@ -39,6 +40,8 @@ internal sealed class CartView(
         var priceLines = items.Select(i => new PriceLine(parts[i.PartId].PriceMinor, i.Quantity, parts[i.PartId].CoreChargeMinor,
             parts[i.PartId].Currency)).ToList();
         var subtotal = PriceCalculator.Subtotal(priceLines);
+        var promotion = await QuotePromotionAsync(cart, items, parts, ct);
+        var discountMinor = promotion?.DiscountMinor ?? 0;
         var merchandise = subtotal - Math.Clamp(discountMinor, 0, subtotal);
         var quote = shipping.Quote(new ShippingRequest(currency,
             [.. items.Select(i => new ShippingLine(parts[i.PartId].WeightGrams, i.Quantity, parts[i.PartId].Hazmat))],
@@ -87,9 +90,25 @@ internal sealed class CartView(
                 Money.FromMinor(price.Shipping, currency),
                 Money.FromMinor(price.CoreCharges, currency),
                 Money.FromMinor(price.Total, currency)),
+            promotion is null ? null : new CartPromotionResponse(promotion.Code, promotion.Applies, promotion.Refusal,
+                Money.FromMinor(price.Discount, currency)),
             new CartEstimate(rate?.Percent ?? 0m, rate?.Jurisdiction, quote.BilledKilograms, quote.FreeShipping),
             cart.Version,
             cart.UpdatedAt);
+    }
+
+    /// <summary>The cart's code priced against its lines at the catalog's current prices; null without a code.</summary>
+    private async Task<PromotionQuote?> QuotePromotionAsync(
+        Cart cart, List<CartItem> items, Dictionary<long, PartFacts> parts, CancellationToken ct)
+    {
+        if (cart.PromotionCode is not { } code)
+        {
+            return null;
+        }
+
+        var lines = items.Select(i => (Part: parts[i.PartId], i.Quantity))
+            .Select(l => new PromotionLine(l.Part.Id, l.Part.BrandId, l.Part.CategoryId, checked(l.Part.PriceMinor * l.Quantity))).ToList();
+        return await promotions.QuoteAsync(code, cart.UserId, lines, ct);
     }
 
     public static string SourceName(CartVehicleSource source) => source switch

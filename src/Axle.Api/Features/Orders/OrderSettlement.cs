@@ -1,6 +1,7 @@
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Payments;
+using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,7 +42,8 @@ public enum CancelOutcome
 /// rolls back whole, so a webhook racing the reconciliation (or a cancel racing a payment) has exactly one winner.
 /// </summary>
 public sealed class OrderSettlement(
-    AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, AuditTrail audit,
+    AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, PromotionEngine promotions,
+    AuditTrail audit,
     TimeProvider time, ILogger<OrderSettlement> logger)
 {
     /// <summary>The order moved on while a settlement was being applied; the settlement's transaction rolls back.</summary>
@@ -165,8 +167,8 @@ public sealed class OrderSettlement(
             var change = tracked.TransitionTo(OrderStatus.Cancelled, actor, note, now);
             OrderEvents.RecordStatusChanged(db, tracked, change);
             payment?.Decline(reference, code, now);
+            await promotions.ReleaseAsync(db, orderId, token);
             audit.Record(db, "order.payment_declined", $"order/{orderId}", details: new { tracked.Number, code });
-            await Task.CompletedTask;
         }, token);
 
         return await SettleWithReservationAsync(order.ReservationId, r => reservations.ReleaseAsync(r, actor, Declined, ct)) switch
@@ -226,6 +228,7 @@ public sealed class OrderSettlement(
             }
 
             refund = await PaymentRefunds.Request(db, orderId, tracked.TotalMinor, "order_cancelled", $"refund:{orderId}:cancel", now, token);
+            await promotions.ReleaseAsync(db, orderId, token);
             audit.Record(db, "order.cancelled", $"order/{orderId}", details: new
             {
                 tracked.Number,
@@ -262,6 +265,7 @@ public sealed class OrderSettlement(
             tracked.FlagForAttention(Reason, now);
             OrderEvents.RecordNeedsAttention(db, tracked, Reason, now);
             refund = await PaymentRefunds.Request(db, orderId, tracked.TotalMinor, "stock_unavailable", $"refund:{orderId}:stock", now, token);
+            await promotions.ReleaseAsync(db, orderId, token);
             audit.Record(db, "order.cancelled", $"order/{orderId}", details: new { tracked.Number, reason = "stock_unavailable" });
         }, token), ct);
         if (done && refund is not null)

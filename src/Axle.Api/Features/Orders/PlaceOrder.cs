@@ -7,6 +7,7 @@ using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Security;
@@ -51,11 +52,11 @@ internal static class PlaceOrder
 
     private sealed record PartFacts(
         long Id, string Sku, string PartNumber, string Name, PartStatus Status, long PriceMinor, string Currency, long CoreChargeMinor,
-        bool Hazmat, int? WeightGrams);
+        bool Hazmat, int? WeightGrams, int BrandId, int CategoryId);
 
     public static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal principal, AppDbContext db, InventoryReservations reservations, OrderSettlement settlement,
-        IPaymentGateway gateway, ITaxCalculator tax, IShippingCalculator shipping, IOptions<ShippingOptions> shippingOptions,
+        IPaymentGateway gateway, PromotionEngine promotions, ITaxCalculator tax, IShippingCalculator shipping, IOptions<ShippingOptions> shippingOptions,
         AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         if (principal.UserId() is not { } userId)
@@ -103,7 +104,7 @@ internal static class PlaceOrder
         var ids = lines.Select(l => l.PartId).ToList();
         var parts = await db.Set<Part>().AsNoTracking().Where(p => ids.Contains(p.Id))
             .Select(p => new PartFacts(p.Id, p.Sku, p.PartNumber, p.Name, p.Status, p.PriceMinor, p.Currency, p.CoreChargeMinor, p.Hazmat,
-                p.WeightGrams))
+                p.WeightGrams, p.BrandId, p.CategoryId))
             .ToDictionaryAsync(p => p.Id, ct);
         if (ids.Where(id => !parts.ContainsKey(id)).ToList() is { Count: > 0 } unknown)
         {
@@ -144,8 +145,23 @@ internal static class PlaceOrder
         // Prices are the catalog's current ones (what the cart shows); the client may pin the total it showed the customer.
         var priceLines = lines.Select(l => new PriceLine(parts[l.PartId].PriceMinor, l.Quantity, parts[l.PartId].CoreChargeMinor, currency)).ToList();
         var subtotal = PriceCalculator.Subtotal(priceLines);
-        var promotionCode = request.PromotionCode;
-        long discount = 0;
+        // A promotion code (the request's, else the cart's) must still apply now: a code that stopped applying is refused
+        // rather than silently dropped, so the customer never pays more than the total they were shown.
+        var promotionCode = request.PromotionCode ?? cart?.PromotionCode;
+        PromotionQuote? promotion = null;
+        if (!string.IsNullOrWhiteSpace(promotionCode))
+        {
+            promotion = await promotions.QuoteAsync(promotionCode, userId,
+                [.. lines.Select(l => new PromotionLine(l.PartId, parts[l.PartId].BrandId, parts[l.PartId].CategoryId,
+                    checked(parts[l.PartId].PriceMinor * l.Quantity)))], ct);
+            if (promotion.Refusal is { } refusal)
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, refusal, "Promotion not applicable", PromotionRefusals.Describe(refusal),
+                    new Dictionary<string, object?> { ["promotionCode"] = promotionCode });
+            }
+        }
+
+        var discount = promotion?.DiscountMinor ?? 0;
         var destination = new Destination(address.Country, address.Region);
         var quote = shipping.Quote(new ShippingRequest(currency,
             [.. lines.Select(l => new ShippingLine(parts[l.PartId].WeightGrams, l.Quantity, parts[l.PartId].Hazmat))],
@@ -164,7 +180,7 @@ internal static class PlaceOrder
         var order = new Order(
             Guid.CreateVersion7(time.GetUtcNow()), OrderNumbers.Next(), userId, currency,
             new OrderTotals(price.Subtotal, price.Discount, price.Tax, price.Shipping, price.CoreCharges, price.Total),
-            rate.Percent, rate.Jurisdiction, method, address, promotionCode, actor, now);
+            rate.Percent, rate.Jurisdiction, method, address, promotion?.Code, actor, now);
         if (cart?.Vehicle is { } v)
         {
             order.ForVehicle(v.Year, v.Make, v.Model, v.Engine, v.Vin);
@@ -183,6 +199,7 @@ internal static class PlaceOrder
         }
 
         var payment = new Payment(order.Id, gateway.Name, price.Total, currency, $"order:{order.Id}", now);
+        var promotionExhausted = false;
         var outcome = await reservations.ReserveAsync(
             new ReserveCommand([.. lines.Select(l => new AllocationLine(l.PartId, l.Quantity))], "order", order.Id.ToString(),
                 new ShipTo(address.Country, address.Region), actor),
@@ -190,6 +207,15 @@ internal static class PlaceOrder
             {
                 if (cart is not null && !await CloseCartAsync(db, cart, now, token))
                 {
+                    return false;
+                }
+
+                // The promotion's limits are claimed in the same transaction: a limit reached by a concurrent checkout
+                // rolls this order back whole (stock included).
+                if (promotion?.PromotionId is { } promotionId
+                    && !await promotions.TryRedeemAsync(db, promotionId, userId, order.Id, price.Discount, token))
+                {
+                    promotionExhausted = true;
                     return false;
                 }
 
@@ -221,6 +247,10 @@ internal static class PlaceOrder
             case ReserveOutcome.UnknownParts unknownParts:
                 return Problems.Create(StatusCodes.Status400BadRequest, "unknown_part", "Unknown part",
                     $"No part with id {string.Join(", ", unknownParts.PartIds)}.");
+            case ReserveOutcome.Refused when promotionExhausted:
+                return Problems.Conflict(PromotionRefusals.Exhausted, "Promotion used up",
+                    "The promotion reached its usage limit while the order was being placed. Remove the code and place the order again.",
+                    new Dictionary<string, object?> { ["promotionCode"] = promotion?.Code });
             case ReserveOutcome.Refused:
                 return Problems.Conflict("cart_changed", "Cart changed",
                     "The cart changed while the order was being placed. Review it and place the order again.");
