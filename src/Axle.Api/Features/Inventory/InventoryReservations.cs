@@ -136,13 +136,8 @@ public sealed class InventoryReservations(
                 l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region))
             .ToListAsync(ct);
 
-    private async Task EvictCatalogAsync(IEnumerable<LevelChange> levels, CancellationToken ct)
-    {
-        if (levels.Any())
-        {
-            await CatalogCache.InvalidateAsync(cache, ct);
-        }
-    }
+    private Task EvictCatalogAsync(IEnumerable<LevelChange> levels, CancellationToken ct) =>
+        CatalogCache.StockChangedAsync(cache, levels.Select(l => l.ForCatalog()), ct);
 
     private async Task<(Reservation Reservation, List<LevelChange> Levels)?> TryReserveAsync(ReserveCommand command, IReadOnlyList<Allocation> allocations, CancellationToken ct)
     {

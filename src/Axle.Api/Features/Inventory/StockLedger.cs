@@ -22,6 +22,8 @@ public sealed record LevelChange(
     public int Available => OnHand - Reserved;
 
     public int AvailableBefore => Available - (DeltaOnHand - DeltaReserved);
+
+    public StockChange ForCatalog() => new(PartId, AvailableBefore, Available);
 }
 
 /// <summary>
@@ -29,7 +31,8 @@ public sealed record LevelChange(
 /// the result stays valid (on hand ≥ 0, 0 ≤ reserved ≤ on hand); zero rows means "not enough" and nothing changed.
 /// In the same transaction it adds the ledger row, an <c>inventory.changed</c> event, and <c>inventory.low_stock</c>
 /// when available crosses the reorder point from above. Callers begin the transaction, apply their changes in level id
-/// order (so concurrent multi-level changes cannot deadlock), save and commit; then drop the catalog cache.
+/// order (so concurrent multi-level changes cannot deadlock), save and commit; then tell the catalog cache
+/// (<see cref="CatalogCache.StockChangedAsync"/> with each change's <see cref="LevelChange.ForCatalog"/>).
 /// </summary>
 public static class StockLedger
 {
