@@ -17,67 +17,78 @@ internal sealed record PgBenchResult(
 internal static partial class PgBench
 {
     /// <summary>
-    /// The reservation's transaction as EF Core sends it (seen with log_statement = all), round trip for round trip:
-    /// BEGIN with the conditional UPDATE, the read of the level after the change, the savepoint SaveChanges makes inside
-    /// a caller's transaction, one batch of the five inserts (audit entry, inventory.changed outbox event, reservation,
-    /// ledger movement, reservation line), the savepoint's release, then COMMIT. pgbench pipelines stand in for
-    /// Npgsql's batching. The reservation id comes from gen_random_uuid() in the read-after (Axle makes a UUIDv7 itself).
+    /// The reservation's transaction as Axle sends it (seen with EF Core command logging), round trip for round trip:
+    /// BEGIN with the conditional UPDATE ... RETURNING of the level (with the part's SKU and the warehouse code), one batch
+    /// of the five inserts (audit entry, inventory.changed outbox event, reservation, ledger movement, reservation line),
+    /// then COMMIT. pgbench pipelines stand in for Npgsql's batching. pgbench cannot \gset inside a pipeline, so the
+    /// inserts take the part from the level id (levels and parts are loaded in step), the reservation id from a random
+    /// number (md5 → uuid; Axle makes a UUIDv7 itself), and the warehouse, SKU and quantities from primary-key subqueries on
+    /// the row the transaction just updated: a few index probes more than Axle's inserts, no round trip more.
     /// pgbench turns every <c>:name</c> into a parameter, even inside a string literal, so JSON literals here never put a
     /// letter right after a colon.
     /// </summary>
-    public const string TransactionScript = """
+    public const string TransactionScript = Draw + Transaction;
+
+    // A uniformly random stocked level (the loaded levels are contiguous, in step with their parts) and a reservation id.
+    private const string Draw = """
         \set level random(:first_level, :last_level)
+        \set part :first_part + :level - :first_level
+        \set rid random(1, 9007199254740991)
+
+        """;
+
+    private const string Transaction = """
         \set delta_on_hand 0
         \set delta_reserved 1
         \set net 1
         \startpipeline
         BEGIN;
-        UPDATE stock_levels AS s
-        SET "OnHand" = s."OnHand" + :delta_on_hand, "Reserved" = s."Reserved" + :delta_reserved,
-            "Version" = s."Version" + 1, "UpdatedAt" = now()
-        WHERE s."Id" = :level AND s."OnHand" + :delta_on_hand >= 0 AND s."Reserved" + :delta_reserved >= 0
-          AND s."OnHand" - s."Reserved" >= :net;
+        UPDATE stock_levels
+        SET "OnHand" = "OnHand" + :delta_on_hand, "Reserved" = "Reserved" + :delta_reserved, "Version" = "Version" + 1, "UpdatedAt" = now()
+        WHERE "Id" = :level AND "OnHand" + :delta_on_hand >= 0 AND "Reserved" + :delta_reserved >= 0 AND "OnHand" - "Reserved" >= :net
+        RETURNING "Id" AS "LevelId", "PartId",
+            (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
+            "WarehouseId",
+            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
+            "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
+            :delta_on_hand AS "DeltaOnHand", :delta_reserved AS "DeltaReserved";
         \endpipeline
-        SELECT s."Id" AS level_id, s."PartId" AS part_id, (SELECT p."Sku" FROM parts AS p WHERE p."Id" = s."PartId" LIMIT 1) AS sku,
-               s."WarehouseId" AS warehouse_id, w."Code" AS code, s."OnHand" AS on_hand, s."Reserved" AS reserved,
-               s."ReorderPoint" AS reorder_point, s."ReorderQuantity" AS reorder_quantity, s."Version" AS version,
-               gen_random_uuid() AS reservation_id
-        FROM stock_levels AS s INNER JOIN warehouses AS w ON s."WarehouseId" = w."Id"
-        WHERE s."Id" = :level LIMIT 2 \gset
-        SAVEPOINT "__EFSavePoint";
         \startpipeline
         INSERT INTO audit_log ("Action", "ActorId", "ActorType", "ChainSequence", "Details", "Hash", "Ip", "OccurredAt", "Outcome", "PreviousHash", "Target", "TraceId")
         VALUES ('inventory.reservation_created', 'pgbench-0000-0000-0000-000000000000', 'user', NULL,
-                '{"referenceType": null,"referenceId": null,"lines":[{"partId":' || :part_id::text || ',"warehouseId":' || :warehouse_id::text || ',"quantity":1}]}',
-                NULL, '127.0.0.1', now(), 'Success', NULL, 'reservation/' || :reservation_id::text, md5(:reservation_id::text))
+                '{"referenceType": null,"referenceId": null,"lines":[{"partId":' || :part::text || ',"warehouseId":'
+                || (SELECT s."WarehouseId" FROM stock_levels s WHERE s."Id" = :level)::text || ',"quantity":1}]}',
+                NULL, '127.0.0.1', now(), 'Success', NULL, 'reservation/' || md5(:rid::text)::uuid::text, md5(:rid::text))
         RETURNING "Id";
         INSERT INTO outbox_messages ("Id", "Attempts", "DeliveredAt", "OccurredAt", "Payload", "Type")
-        VALUES (gen_random_uuid(), 0, NULL, now(),
-                '{"partId":' || :part_id::text || ',"sku":"' || :sku::text || '","warehouseId":' || :warehouse_id::text || ',"warehouseCode":"' || :code::text
-                || '","onHand":' || :on_hand::text || ',"reserved":' || :reserved::text || ',"available":0,"deltaOnHand":0,"deltaReserved":1,'
-                || '"reason":"reserved","reference":{"type":"reservation","id":"' || :reservation_id::text || '"}}',
-                'inventory.changed');
+        SELECT gen_random_uuid(), 0, NULL, now(),
+               '{"partId":' || s."PartId"::text || ',"sku":"' || p."Sku" || '","warehouseId":' || s."WarehouseId"::text || ',"warehouseCode":"' || w."Code"
+               || '","onHand":' || s."OnHand"::text || ',"reserved":' || s."Reserved"::text || ',"available":0,"deltaOnHand":0,"deltaReserved":1,'
+               || '"reason":"reserved","reference":{"type":"reservation","id":"' || md5(:rid::text)::uuid::text || '"}}',
+               'inventory.changed'
+        FROM stock_levels s JOIN parts p ON p."Id" = s."PartId" JOIN warehouses w ON w."Id" = s."WarehouseId"
+        WHERE s."Id" = :level;
         INSERT INTO reservations ("Id", "Actor", "ClosedAt", "CreatedAt", "ExpiresAt", "ReferenceId", "ReferenceType", "Status", "Version")
-        VALUES (:reservation_id, 'pgbench-0000-0000-0000-000000000000', NULL, now(), now() + interval '15 minutes', NULL, NULL, 'Held', 1);
+        VALUES (md5(:rid::text)::uuid, 'pgbench-0000-0000-0000-000000000000', NULL, now(), now() + interval '15 minutes', NULL, NULL, 'Held', 1);
         INSERT INTO stock_movements ("Actor", "DeltaOnHand", "DeltaReserved", "Note", "OccurredAt", "PartId", "Reason", "ReferenceId", "ReferenceType", "WarehouseId")
-        VALUES ('pgbench-0000-0000-0000-000000000000', :delta_on_hand, :delta_reserved, NULL, now(), :part_id, 'Reserved', :reservation_id, 'Reservation', :warehouse_id)
+        SELECT 'pgbench-0000-0000-0000-000000000000', :delta_on_hand, :delta_reserved, NULL, now(), :part, 'Reserved', md5(:rid::text)::uuid::text,
+               'Reservation', s."WarehouseId"
+        FROM stock_levels s WHERE s."Id" = :level
         RETURNING "Id";
         INSERT INTO reservation_lines ("PartId", "Quantity", "ReservationId", "StockLevelId", "WarehouseId")
-        VALUES (:part_id, 1, :reservation_id, :level, :warehouse_id)
+        SELECT :part, 1, md5(:rid::text)::uuid, :level, s."WarehouseId"
+        FROM stock_levels s WHERE s."Id" = :level
         RETURNING "Id";
         \endpipeline
-        RELEASE SAVEPOINT "__EFSavePoint";
         COMMIT;
         """;
 
     /// <summary>
     /// Everything one <c>POST /api/v1/inventory/reservations</c> sends to the database, in order: the idempotency claim
-    /// (read, insert), the part by SKU, the part by id, the allocation candidates, the transaction above, the part and
-    /// warehouse reads of the response, and the idempotency record's stored response. Three commits, as in Axle.
+    /// (read, insert), the part id by SKU, the allocation candidates, the transaction above, and the idempotency record's
+    /// stored response. Three commits, as in Axle.
     /// </summary>
-    public static readonly string RequestScript = """
-        \set level random(:first_level, :last_level)
-        \set part :first_part + :level - :first_level
+    public const string RequestScript = """
         \set key random(1, 1000000000000000)
         SELECT i."Id", i."CallerKey", i."ClaimToken", i."ClaimedAt", i."CompletedAt", i."ExpiresAt", i."Fingerprint", i."Key", i."Method",
                i."ResponseBody", i."ResponseContentType", i."ResponseETag", i."ResponseLocation", i."ResponseStatus", i."Route"
@@ -89,36 +100,23 @@ internal static partial class PgBench
         VALUES ('pgbench', gen_random_uuid(), now(), NULL, now() + interval '24 hours', md5(:key::text) || md5(:key::text), :key, 'POST',
                 NULL, NULL, NULL, NULL, NULL, '/api/v1/inventory/reservations/')
         RETURNING "Id" AS idempotency_id \gset
-        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
-               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
-               p."WeightGrams", p."WidthMm"
-        FROM parts AS p
-        WHERE p."Sku" = ANY (ARRAY(SELECT q."Sku" FROM parts AS q WHERE q."Id" = :part));
-        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
-               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
-               p."WeightGrams", p."WidthMm"
-        FROM parts AS p
-        WHERE p."Id" = ANY (ARRAY[:part]::bigint[]);
+
+        """ + Draw + PartBySkuAndCandidates + Transaction + """
+
+        UPDATE idempotency_keys AS i
+        SET "ResponseStatus" = 201, "ResponseBody" = convert_to(repeat('x', 330), 'UTF8'), "ResponseContentType" = 'application/json; charset=utf-8',
+            "ResponseLocation" = '/api/v1/inventory/reservations/' || md5(:rid::text)::uuid::text, "ResponseETag" = NULL, "CompletedAt" = now()
+        WHERE i."Id" = :idempotency_id;
+        """;
+
+    // The reads before the transaction, once the level (and so the part) is drawn.
+    private const string PartBySkuAndCandidates = """
+        SELECT p."Sku", p."Id" FROM parts AS p WHERE p."Sku" = ANY (ARRAY(SELECT q."Sku" FROM parts AS q WHERE q."Id" = :part));
         SELECT s."Id", s."PartId", s."WarehouseId", s."OnHand" - s."Reserved", w."AddressCountry", w."AddressRegion"
         FROM stock_levels AS s
         INNER JOIN warehouses AS w ON s."WarehouseId" = w."Id"
         WHERE s."PartId" = ANY (ARRAY[:part]::bigint[]) AND w."Active" AND s."OnHand" > s."Reserved";
 
-        """ + TransactionScript + """
-
-        SELECT p."Id", p."BrandId", p."CategoryId", p."CoreChargeMinor", p."CreatedAt", p."Currency", p."Description", p."Hazmat", p."HeightMm",
-               p."LengthMm", p."Name", p."NormalizedPartNumber", p."PartNumber", p."PriceMinor", p."Sku", p."Status", p."UpdatedAt", p."Version",
-               p."WeightGrams", p."WidthMm"
-        FROM parts AS p
-        WHERE p."Id" = ANY (ARRAY[:part]::bigint[]);
-        SELECT w."Id", w."Active", w."Code", w."CreatedAt", w."Name", w."UpdatedAt", w."Version", w."AddressCity", w."AddressCountry",
-               w."AddressLine1", w."AddressLine2", w."AddressPostalCode", w."AddressRegion"
-        FROM warehouses AS w
-        WHERE w."Id" = ANY (ARRAY[:warehouse_id]::bigint[]);
-        UPDATE idempotency_keys AS i
-        SET "ResponseStatus" = 201, "ResponseBody" = convert_to(repeat('x', 330), 'UTF8'), "ResponseContentType" = 'application/json; charset=utf-8',
-            "ResponseLocation" = '/api/v1/inventory/reservations/' || :reservation_id::text, "ResponseETag" = NULL, "CompletedAt" = now()
-        WHERE i."Id" = :idempotency_id;
         """;
 
     /// <summary>Runs pgbench against the database of <paramref name="connection"/> (which must be on this machine).</summary>

@@ -73,6 +73,62 @@ public sealed class CatalogStockTests(AxleFactory factory) : IClassFixture<AxleF
         Assert.Empty(soldOut.Items());
     }
 
+    [Fact]
+    public async Task A_stock_change_evicts_only_the_cached_responses_that_show_the_part_or_filter_by_stock()
+    {
+        var other = new InventoryKit(factory);
+        var sold = await _kit.PartAsync("Sold");
+        var untouched = await other.PartAsync("Untouched");
+        var warehouse = await _kit.WarehouseAsync();
+        await _kit.StockAsync(sold, warehouse, 5);
+        await other.StockAsync(untouched, warehouse, 5);
+        await Api.Features.Catalog.CatalogCache.InvalidateAsync(factory.Services, Ct);
+        var soldPage = $"{CatalogHttp.Parts}?brand={Uri.EscapeDataString(await BrandSlugAsync(sold.BrandId))}";
+        var soldInStock = soldPage + "&inStock=true";
+        var otherPage = $"{CatalogHttp.Parts}?brand={Uri.EscapeDataString(await BrandSlugAsync(untouched.BrandId))}";
+        var otherInStock = otherPage + "&inStock=true";
+        var otherDetail = $"{CatalogHttp.Parts}/{untouched.Id}";
+        Assert.Equal(5, await AvailableOnPageAsync(soldPage, sold.Id));
+        Assert.Equal(5, await AvailableOnPageAsync(soldInStock, sold.Id));
+        await AvailableOnPageAsync(otherPage, untouched.Id);
+        await AvailableOnPageAsync(otherInStock, untouched.Id);
+        await DetailAvailableAsync(otherDetail);
+
+        // Behind the cache's back: only a response read again from the database shows 9 for the untouched part.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Set<StockLevel>().Where(l => l.PartId == untouched.Id).ExecuteUpdateAsync(s => s.SetProperty(l => l.OnHand, 9), Ct);
+        }
+
+        var first = await (await ReserveAsync(_kit.Manager, (sold, 2))).AssertJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(3, await AvailableOnPageAsync(soldPage, sold.Id));
+        Assert.Equal(3, await DetailAvailableAsync($"{CatalogHttp.Parts}/{sold.Id}"));
+        Assert.Equal(5, await AvailableOnPageAsync(otherPage, untouched.Id));
+        Assert.Equal(5, await AvailableOnPageAsync(otherInStock, untouched.Id));
+        Assert.Equal(5, await DetailAvailableAsync(otherDetail));
+
+        // Selling out takes the part out of stock: pages filtered by stock go, the others stay.
+        await (await ReserveAsync(_kit.Manager, (sold, 3))).AssertJsonAsync(HttpStatusCode.Created);
+        Assert.Empty((await _anonymous.GetPageAsync(soldInStock)).Items());
+        Assert.Equal(0, await AvailableOnPageAsync(soldPage, sold.Id));
+        Assert.Equal(9, await AvailableOnPageAsync(otherInStock, untouched.Id));
+        Assert.Equal(5, await AvailableOnPageAsync(otherPage, untouched.Id));
+
+        // Releasing brings it back.
+        var released = await PostAsync(_kit.Manager, $"{Reservations}/{first.GetProperty("id").GetGuid()}/release", new { });
+        await released.AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(2, await AvailableOnPageAsync(soldInStock, sold.Id));
+        Assert.Equal(5, await DetailAvailableAsync(otherDetail));
+    }
+
+    private async Task<int> AvailableOnPageAsync(string url, long partId) =>
+        (await _anonymous.GetPageAsync(url)).Items().Single(i => i.GetProperty("id").GetInt64() == partId)
+            .GetProperty("availableQuantity").GetInt32();
+
+    private async Task<int> DetailAvailableAsync(string url) =>
+        (await (await _anonymous.GetAsync(url, Ct)).AssertJsonAsync(HttpStatusCode.OK)).GetProperty("availableQuantity").GetInt32();
+
     private async Task<string> BrandSlugAsync(int brandId)
     {
         await using var scope = factory.Services.CreateAsyncScope();

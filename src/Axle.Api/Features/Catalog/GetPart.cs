@@ -87,6 +87,7 @@ internal static class GetPart
             .FirstOrDefaultAsync(ct);
 
         var available = await CatalogStock.AvailableAsync(db, [partId], ct);
+        CatalogCache.TagParts(http, [partId]);
 
         return TypedResults.Ok(new Response(
             part.Id,

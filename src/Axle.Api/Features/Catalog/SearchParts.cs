@@ -136,6 +136,12 @@ internal static class SearchParts
 
         var ids = rows.Items.Select(r => r.Id).ToList();
         var available = await CatalogStock.AvailableAsync(db, ids, ct);
+        CatalogCache.TagParts(http, ids);
+        if (filters.InStock)
+        {
+            CatalogCache.TagStockFiltered(http);
+        }
+
         var notes = vehicleIds is null ? null : await FitmentNotesAsync(db, ids, vehicleIds, ct);
 
         using (var hasher = new ETagHasher())

@@ -70,7 +70,7 @@ internal static class AdjustStock
             details: new { part.Sku, warehouseId = warehouse.Id, delta, reason, adjustmentId });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await CatalogCache.InvalidateAsync(cache, ct);
+        await CatalogCache.StockChangedAsync(cache, [level.ForCatalog()], ct);
 
         return TypedResults.Created($"/api/v1/inventory/{Uri.EscapeDataString(part.Sku)}/warehouses/{warehouse.Id}",
             new Response(adjustmentId, reason, delta, StockLevelResponse.From(level)));

@@ -38,7 +38,8 @@ internal static class CreateReservation
         var skus = lines.Where(l => l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
         var bySku = skus.Count == 0
             ? []
-            : await db.Set<Part>().AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Id, ct);
+            : await db.Set<Part>().AsNoTracking().Where(p => skus.Contains(p.Sku))
+                .Select(p => new { p.Sku, p.Id }).ToDictionaryAsync(p => p.Sku, p => p.Id, ct);
         var errors = new Dictionary<string, string[]>();
         var wanted = new List<AllocationLine>();
         for (var i = 0; i < lines.Count; i++)
@@ -70,7 +71,7 @@ internal static class CreateReservation
         {
             case ReserveOutcome.Reserved reserved:
                 return TypedResults.Created($"/api/v1/inventory/reservations/{reserved.Reservation.Id}",
-                    await ReservationResponse.FromAsync(db, reserved.Reservation, ct));
+                    ReservationResponse.From(reserved.Reservation, reserved.Levels));
             case ReserveOutcome.Insufficient insufficient:
                 return InventoryProblems.InsufficientStock(insufficient.Shortages);
             case ReserveOutcome.UnknownParts unknown:

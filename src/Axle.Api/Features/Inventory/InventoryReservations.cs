@@ -16,7 +16,8 @@ public sealed record SkuShortage(long PartId, string Sku, int Requested, int Ava
 
 public abstract record ReserveOutcome
 {
-    public sealed record Reserved(Reservation Reservation) : ReserveOutcome;
+    /// <param name="Levels">Each claimed level as the claim left it (with its SKU and warehouse code).</param>
+    public sealed record Reserved(Reservation Reservation, IReadOnlyList<LevelChange> Levels) : ReserveOutcome;
 
     /// <summary>Not enough stock for these parts (after the allowed re-allocations). Nothing was reserved.</summary>
     public sealed record Insufficient(IReadOnlyList<SkuShortage> Shortages) : ReserveOutcome;
@@ -68,13 +69,9 @@ public sealed class InventoryReservations(
             throw new ArgumentException("A reservation has at least one line, each with a positive quantity.", nameof(command));
         }
 
+        // No part lookup on the way to a reservation: a part with a stock level exists (foreign key), so only a failed
+        // allocation asks which parts are unknown and what their SKUs are.
         var partIds = lines.Select(l => l.PartId).ToList();
-        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
-        if (partIds.Where(id => !skus.ContainsKey(id)).ToList() is { Count: > 0 } unknown)
-        {
-            return new ReserveOutcome.UnknownParts(unknown);
-        }
-
         List<StockCandidate> candidates = [];
         for (var attempt = 0; attempt < options.Value.MaxAllocationAttempts; attempt++)
         {
@@ -85,19 +82,26 @@ public sealed class InventoryReservations(
                 break;
             }
 
-            var (reservation, refused) = await TryReserveAsync(command, allocation.Allocations, within, ct);
+            var (reservation, levels, refused) = await TryReserveAsync(command, allocation.Allocations, within, ct);
             if (refused)
             {
                 return new ReserveOutcome.Refused();
             }
 
-            if (reservation is not null)
+            if (reservation is not null && levels is not null)
             {
-                await CatalogCache.InvalidateAsync(cache, ct);
-                return new ReserveOutcome.Reserved(reservation);
+                await EvictCatalogAsync(levels, ct);
+                return new ReserveOutcome.Reserved(reservation, levels);
             }
 
             candidates = [];
+        }
+
+        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Sku }).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
+        if (partIds.Where(id => !skus.ContainsKey(id)).ToList() is { Count: > 0 } unknown)
+        {
+            return new ReserveOutcome.UnknownParts(unknown);
         }
 
         if (candidates.Count == 0)
@@ -201,7 +205,10 @@ public sealed class InventoryReservations(
                 l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region))
             .ToListAsync(ct);
 
-    private async Task<(Reservation? Reservation, bool Refused)> TryReserveAsync(
+    private Task EvictCatalogAsync(IEnumerable<LevelChange> levels, CancellationToken ct) =>
+        CatalogCache.StockChangedAsync(cache, levels.Select(l => l.ForCatalog()), ct);
+
+    private async Task<(Reservation? Reservation, List<LevelChange>? Levels, bool Refused)> TryReserveAsync(
         ReserveCommand command, IReadOnlyList<Allocation> allocations, WithinReservation? within, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -217,15 +224,17 @@ public sealed class InventoryReservations(
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Level id order: two reservations touching the same levels lock them in the same order and cannot deadlock.
+        var levels = new List<LevelChange>(allocations.Count);
         foreach (var allocation in allocations.OrderBy(a => a.LevelId))
         {
-            if (await StockLedger.TryApplyAsync(db, allocation.LevelId, 0, allocation.Quantity, entry, now, ct) is null)
+            if (await StockLedger.TryApplyAsync(db, allocation.LevelId, 0, allocation.Quantity, entry, now, ct) is not { } level)
             {
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                return (null, false);
+                return (null, null, false);
             }
 
+            levels.Add(level);
             reservation.AddLine(allocation);
         }
 
@@ -233,7 +242,7 @@ public sealed class InventoryReservations(
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            return (null, true);
+            return (null, null, true);
         }
 
         db.Add(reservation);
@@ -246,7 +255,7 @@ public sealed class InventoryReservations(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
-        return (reservation, false);
+        return (reservation, levels, false);
     }
 
     private async Task<CloseOutcome> CloseAsync(
@@ -256,6 +265,7 @@ public sealed class InventoryReservations(
         db.ChangeTracker.Clear();
         db.Database.AutoSavepointsEnabled = false;
         int claimed;
+        var levels = new List<LevelChange>();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             // The status change is the claim: of a commit, a release and the expiry worker racing, one updates the row.
@@ -282,9 +292,9 @@ public sealed class InventoryReservations(
                 {
                     var (onHand, reserved, reason) = Reservation.Closing(to, line.Quantity);
                     var entry = new LedgerEntry(reason, MovementReference.Reservation, reference, actor);
-                    _ = await StockLedger.TryApplyAsync(db, line.StockLevelId, onHand, reserved, entry, now, ct)
+                    levels.Add(await StockLedger.TryApplyAsync(db, line.StockLevelId, onHand, reserved, entry, now, ct)
                         ?? throw new InvalidOperationException(
-                            $"Reservation {id} holds {line.Quantity} on level {line.StockLevelId}, which has fewer reserved.");
+                            $"Reservation {id} holds {line.Quantity} on level {line.StockLevelId}, which has fewer reserved."));
                 }
 
                 audit.Record(db, "inventory.reservation_" + to.ToString().ToLowerInvariant(), $"reservation/{id}");
@@ -299,10 +309,7 @@ public sealed class InventoryReservations(
         }
 
         db.ChangeTracker.Clear();
-        if (claimed == 1)
-        {
-            await CatalogCache.InvalidateAsync(cache, ct);
-        }
+        await EvictCatalogAsync(levels, ct);
 
         var current = await FindAsync(id, ct);
         return current switch

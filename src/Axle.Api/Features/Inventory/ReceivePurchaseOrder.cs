@@ -77,6 +77,7 @@ internal static class ReceivePurchaseOrder
             return Closed((await db.Set<PurchaseOrder>().AsNoTracking().FirstAsync(p => p.Id == id, ct)).Status);
         }
 
+        var changes = new List<StockChange>(receipt.Count);
         foreach (var (line, sku, quantity) in receipt)
         {
             var received = await db.Set<PurchaseOrderLine>()
@@ -92,8 +93,8 @@ internal static class ReceivePurchaseOrder
                     new Dictionary<string, object?> { ["sku"] = sku, ["outstanding"] = outstanding });
             }
 
-            _ = await StockLedger.TryApplyAsync(db, levels[(line.PartId, order.WarehouseId)], quantity, 0, entry, now, ct)
-                ?? throw new InvalidOperationException("Adding stock to an existing level cannot fail.");
+            changes.Add((await StockLedger.TryApplyAsync(db, levels[(line.PartId, order.WarehouseId)], quantity, 0, entry, now, ct)
+                ?? throw new InvalidOperationException("Adding stock to an existing level cannot fail.")).ForCatalog());
         }
 
         var counts = await db.Set<PurchaseOrderLine>().Where(l => l.PurchaseOrderId == id)
@@ -104,7 +105,7 @@ internal static class ReceivePurchaseOrder
             details: new { status, lines = receipt.Select(r => new { r.Sku, r.Quantity }) });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await CatalogCache.InvalidateAsync(cache, ct);
+        await CatalogCache.StockChangedAsync(cache, changes, ct);
 
         return TypedResults.Ok((await PurchaseOrderResponse.LoadAsync(db, id, ct))!);
     }

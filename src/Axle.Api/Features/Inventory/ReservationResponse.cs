@@ -16,9 +16,22 @@ public sealed record ReservationResponse(
     {
         var partIds = reservation.Lines.Select(l => l.PartId).Distinct().ToList();
         var warehouseIds = reservation.Lines.Select(l => l.WarehouseId).Distinct().ToList();
-        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
-        var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
-        return new ReservationResponse(
+        var skus = await db.Set<Part>().AsNoTracking().Where(p => partIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Sku }).ToDictionaryAsync(p => p.Id, p => p.Sku, ct);
+        var codes = await db.Set<Warehouse>().AsNoTracking().Where(w => warehouseIds.Contains(w.Id))
+            .Select(w => new { w.Id, w.Code }).ToDictionaryAsync(w => w.Id, w => w.Code, ct);
+        return From(reservation, skus, codes);
+    }
+
+    /// <summary>A new reservation's response from the levels it claimed, which carry the SKUs and codes: no reads.</summary>
+    internal static ReservationResponse From(Reservation reservation, IReadOnlyCollection<LevelChange> levels) =>
+        From(reservation,
+            levels.DistinctBy(l => l.PartId).ToDictionary(l => l.PartId, l => l.Sku),
+            levels.DistinctBy(l => l.WarehouseId).ToDictionary(l => l.WarehouseId, l => l.WarehouseCode));
+
+    private static ReservationResponse From(
+        Reservation reservation, Dictionary<long, string> skus, Dictionary<long, string> codes) =>
+        new(
             reservation.Id,
             reservation.Status,
             reservation.ReferenceType is { } type ? new ReferenceInfo(type, reservation.ReferenceId ?? "") : null,
@@ -27,5 +40,4 @@ public sealed record ReservationResponse(
             reservation.CreatedAt,
             reservation.ExpiresAt,
             reservation.ClosedAt);
-    }
 }

@@ -11,12 +11,19 @@ namespace Axle.Api.Features.Inventory;
 public sealed record LedgerEntry(
     MovementReason Reason, MovementReference ReferenceType, string ReferenceId, string Actor, string? Note = null);
 
-/// <summary>A level as it stands right after a change, inside the changing transaction.</summary>
+/// <summary>
+/// A level as it stands right after a change, inside the changing transaction, with the change's deltas (0 for a level
+/// only read).
+/// </summary>
 public sealed record LevelChange(
     long LevelId, long PartId, string Sku, long WarehouseId, string WarehouseCode, int OnHand, int Reserved,
-    int ReorderPoint, int ReorderQuantity, long Version)
+    int ReorderPoint, int ReorderQuantity, long Version, int DeltaOnHand, int DeltaReserved)
 {
     public int Available => OnHand - Reserved;
+
+    public int AvailableBefore => Available - (DeltaOnHand - DeltaReserved);
+
+    public StockChange ForCatalog() => new(PartId, AvailableBefore, Available);
 }
 
 /// <summary>
@@ -24,12 +31,30 @@ public sealed record LevelChange(
 /// the result stays valid (on hand ≥ 0, 0 ≤ reserved ≤ on hand); zero rows means "not enough" and nothing changed.
 /// In the same transaction it adds the ledger row, an <c>inventory.changed</c> event, and <c>inventory.low_stock</c>
 /// when available crosses the reorder point from above. Callers begin the transaction, apply their changes in level id
-/// order (so concurrent multi-level changes cannot deadlock), save and commit; then drop the catalog cache.
+/// order (so concurrent multi-level changes cannot deadlock), save and commit; then tell the catalog cache
+/// (<see cref="CatalogCache.StockChangedAsync"/> with each change's <see cref="LevelChange.ForCatalog"/>).
 /// </summary>
 public static class StockLedger
 {
     public const string ChangedEvent = "inventory.changed";
     public const string LowStockEvent = "inventory.low_stock";
+
+    /// <summary>
+    /// The conditional update, returning the level as it now stands (with the part's SKU and the warehouse's code)
+    /// instead of re-reading it while the row stays locked. PostgreSQL and SQLite (≥ 3.35) both support RETURNING.
+    /// Parameters: level id, Δ on hand, Δ reserved, the net claim on available (Δ reserved − Δ on hand), now.
+    /// </summary>
+    internal const string ApplySql = """
+        UPDATE stock_levels
+        SET "OnHand" = "OnHand" + {1}, "Reserved" = "Reserved" + {2}, "Version" = "Version" + 1, "UpdatedAt" = {4}
+        WHERE "Id" = {0} AND "OnHand" + {1} >= 0 AND "Reserved" + {2} >= 0 AND "OnHand" - "Reserved" >= {3}
+        RETURNING "Id" AS "LevelId", "PartId",
+            (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
+            "WarehouseId",
+            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
+            "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
+            {1} AS "DeltaOnHand", {2} AS "DeltaReserved"
+        """;
 
     /// <summary>
     /// Applies <paramref name="deltaOnHand"/> and <paramref name="deltaReserved"/> to a level if the result is valid.
@@ -49,24 +74,15 @@ public static class StockLedger
             throw new ArgumentException("A stock change changes something.", nameof(deltaOnHand));
         }
 
-        var net = deltaReserved - deltaOnHand;
-        var updated = await db.Set<StockLevel>()
-            .Where(l => l.Id == levelId
-                && l.OnHand + deltaOnHand >= 0
-                && l.Reserved + deltaReserved >= 0
-                && l.OnHand - l.Reserved >= net)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.OnHand, l => l.OnHand + deltaOnHand)
-                .SetProperty(l => l.Reserved, l => l.Reserved + deltaReserved)
-                .SetProperty(l => l.Version, l => l.Version + 1)
-                .SetProperty(l => l.UpdatedAt, now), ct);
-        if (updated == 0)
+        // One round trip while the row is locked: the conditional update hands back the values it produced.
+        var rows = await db.Database
+            .SqlQueryRaw<LevelChange>(ApplySql, levelId, deltaOnHand, deltaReserved, deltaReserved - deltaOnHand, now)
+            .ToListAsync(ct);
+        if (rows is not [var after])
         {
             return null;
         }
 
-        // Read after write, inside the transaction that holds the row: these are exactly the values this change produced.
-        var after = await ReadAsync(db, levelId, ct);
         db.Add(new StockMovement(after.PartId, after.WarehouseId, deltaOnHand, deltaReserved, entry.Reason, entry.Actor,
             entry.ReferenceType, entry.ReferenceId, entry.Note, now));
         Outbox.Add(db, ChangedEvent, new
@@ -83,8 +99,7 @@ public static class StockLedger
             entry.Reason,
             Reference = new { Type = entry.ReferenceType, Id = entry.ReferenceId },
         }, now);
-        var before = after.Available - (deltaOnHand - deltaReserved);
-        if (StockLevel.CrossedReorderPoint(before, after.Available, after.ReorderPoint))
+        if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
         {
             AddLowStock(db, after, now);
         }
@@ -110,7 +125,7 @@ public static class StockLedger
             .Where(l => l.Id == levelId)
             .Select(l => new LevelChange(
                 l.Id, l.PartId, db.Set<Part>().Where(p => p.Id == l.PartId).Select(p => p.Sku).First(), l.WarehouseId,
-                l.Warehouse!.Code, l.OnHand, l.Reserved, l.ReorderPoint, l.ReorderQuantity, l.Version))
+                l.Warehouse!.Code, l.OnHand, l.Reserved, l.ReorderPoint, l.ReorderQuantity, l.Version, 0, 0))
             .SingleAsync(ct);
 
     /// <summary>

@@ -77,7 +77,7 @@ internal static class TransferStock
             details: new { part.Sku, fromWarehouseId = from.Id, toWarehouseId = to.Id, quantity });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await CatalogCache.InvalidateAsync(cache, ct);
+        await CatalogCache.StockChangedAsync(cache, after.Values.Select(l => l.ForCatalog()), ct);
 
         return TypedResults.Created($"/api/v1/inventory/{Uri.EscapeDataString(part.Sku)}",
             new Response(transferId, part.Sku, quantity,
