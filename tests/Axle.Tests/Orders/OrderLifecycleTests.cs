@@ -245,3 +245,51 @@ public sealed class PendingPaymentTests(OrderClockFactory factory) : IClassFixtu
         await _kit.Carts.Inventory.AssertLedgerMatchesAsync(part.Id);
     }
 }
+
+public sealed class OrderShortfallTests(OrderFactory factory) : IClassFixture<OrderFactory>
+{
+    private readonly OrderKit _kit = new(factory);
+
+    [Fact]
+    public async Task A_count_that_finds_reserved_units_missing_shortens_the_newest_reservation_and_flags_its_order()
+    {
+        var part = await _kit.Carts.PartAsync(stock: 6);
+        var first = factory.CreateUserClient(Guid.NewGuid());
+        var second = factory.CreateUserClient(Guid.NewGuid());
+        var older = (await PlaceOkAsync(first, Body(part.Id, 2))).GetProperty("id").GetGuid();
+        var newer = (await PlaceOkAsync(second, Body(part.Id, 3))).GetProperty("id").GetGuid();
+        var level = await _kit.DbAsync(db => Task.FromResult(db.Set<Axle.Api.Features.Inventory.StockLevel>().Single(l => l.PartId == part.Id)));
+
+        // The shelf holds 3, not 6: 5 are reserved, so 2 of the newest order's units are gone.
+        var counted = await Axle.Tests.Inventory.InventoryKit.PostAsync(_kit.Carts.Inventory.Manager, Axle.Tests.Inventory.InventoryKit.Adjustments,
+            new { sku = part.Sku, warehouseId = level.WarehouseId, delta = -3, reason = "cycle_count" });
+        await counted.AssertJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal((3, 3), await _kit.StockAsync(part.Id));
+        await _kit.Carts.Inventory.AssertLedgerMatchesAsync(part.Id);
+        Assert.False((await _kit.OrderAsync(older))!.NeedsAttention);
+        var flagged = await _kit.OrderAsync(newer);
+        Assert.True(flagged!.NeedsAttention);
+        Assert.Contains(part.Sku, flagged.AttentionNote, StringComparison.Ordinal);
+        Assert.Contains(OrderEvents.NeedsAttention, await _kit.EventTypesAsync(newer));
+        var status = await (await second.GetAsync($"{OrdersUrl}/{newer}/status", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.True(status.GetProperty("needsAttention").GetBoolean());
+        Assert.Contains("no longer in stock", Text(status, "attentionNote"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_correction_may_not_take_reserved_units_and_changes_nothing()
+    {
+        var part = await _kit.Carts.PartAsync(stock: 4);
+        var customer = factory.CreateUserClient(Guid.NewGuid());
+        var id = (await PlaceOkAsync(customer, Body(part.Id, 3))).GetProperty("id").GetGuid();
+        var level = await _kit.DbAsync(db => Task.FromResult(db.Set<Axle.Api.Features.Inventory.StockLevel>().Single(l => l.PartId == part.Id)));
+
+        var refused = await Axle.Tests.Inventory.InventoryKit.PostAsync(_kit.Carts.Inventory.Manager, Axle.Tests.Inventory.InventoryKit.Adjustments,
+            new { sku = part.Sku, warehouseId = level.WarehouseId, delta = -2, reason = "correction" });
+
+        await refused.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal((4, 3), await _kit.StockAsync(part.Id));
+        Assert.False((await _kit.OrderAsync(id))!.NeedsAttention);
+    }
+}

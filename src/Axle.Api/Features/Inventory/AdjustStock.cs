@@ -34,8 +34,8 @@ internal static class AdjustStock
     public sealed record Response(Guid AdjustmentId, Reason Reason, int Delta, StockLevelResponse Level);
 
     public static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, HttpContext http, AppDbContext db, AuditTrail audit, IOutputCacheStore cache, TimeProvider time,
-        CancellationToken ct)
+        Request request, HttpContext http, AppDbContext db, AuditTrail audit, IOutputCacheStore cache,
+        IReservationShortfallListener shortfall, TimeProvider time, CancellationToken ct)
     {
         var delta = request.Delta!.Value;
         var reason = request.Reason!.Value;
@@ -58,6 +58,9 @@ internal static class AdjustStock
             Actors.Of(http.User), request.Note?.Trim());
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var freed = delta < 0 && ReservationShortfall.TakesReservedStock(reason)
+            ? await ReservationShortfall.FreeAsync(db, shortfall, levels[(part.Id, warehouse.Id)], -delta, entry, now, ct)
+            : 0;
         var level = await StockLedger.TryApplyAsync(db, levels[(part.Id, warehouse.Id)], delta, 0, entry, now, ct);
         if (level is null)
         {
@@ -67,7 +70,7 @@ internal static class AdjustStock
         }
 
         audit.Record(db, "inventory.adjusted", $"stock-level/{level.LevelId}",
-            details: new { part.Sku, warehouseId = warehouse.Id, delta, reason, adjustmentId });
+            details: new { part.Sku, warehouseId = warehouse.Id, delta, reason, adjustmentId, releasedFromReservations = freed });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await CatalogCache.StockChangedAsync(cache, [level.ForCatalog()], ct);

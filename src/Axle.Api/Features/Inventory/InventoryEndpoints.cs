@@ -2,6 +2,7 @@ using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Axle.Api.Features.Inventory;
@@ -36,6 +37,7 @@ public static class InventoryEndpoints
                 ? new NearestRegionStrategy()
                 : new MostAvailableStrategy());
         services.AddScoped<InventoryReservations>();
+        services.TryAddScoped<IReservationShortfallListener, NoShortfallListener>();
         services.AddScoped<StockReconciliation>();
         services.AddScoped<IPartUsage, StockPartUsage>();
         services.AddWorker<ReservationExpiryWorker>();

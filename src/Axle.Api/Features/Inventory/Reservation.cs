@@ -111,6 +111,9 @@ public sealed class ReservationLine
     public long WarehouseId { get; private set; }
     public long StockLevelId { get; private set; }
     public int Quantity { get; private set; }
+
+    /// <summary>Units of the line still set aside on the level.</summary>
+    public int OpenQuantity => Quantity;
 }
 
 internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reservation>
@@ -139,6 +142,7 @@ internal sealed class ReservationLineConfiguration : IEntityTypeConfiguration<Re
     {
         b.ToTable("reservation_lines", t => t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0"));
         b.HasKey(l => l.Id);
+        b.Ignore(l => l.OpenQuantity);
         b.HasIndex(l => l.StockLevelId);
         b.HasOne<StockLevel>().WithMany().HasForeignKey(l => l.StockLevelId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -21,6 +21,7 @@ public static class OrderEndpoints
         services.AddScoped<OrderSettlement>();
         services.AddScoped<IPartUsage, OrderPartUsage>();
         services.AddScoped<IOrderTracking, NoOrderTracking>();
+        services.AddScoped<Inventory.IReservationShortfallListener, OrderStockShortfall>();
         services.AddWorker<PendingPaymentWorker>();
         return builder;
     }
