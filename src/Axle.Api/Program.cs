@@ -7,6 +7,7 @@ using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Shipments;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -33,6 +34,7 @@ builder.AddPricing();
 builder.AddCarts();
 builder.AddPayments();
 builder.AddOrders();
+builder.AddShipments();
 
 var app = builder.Build();
 
@@ -76,6 +78,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapCarts();
 app.MapOrders();
+app.MapShipments();
 app.MapPayments();
 
 await app.Services.MigrateDatabaseAsync();

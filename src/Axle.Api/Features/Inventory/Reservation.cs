@@ -111,6 +111,9 @@ public sealed class ReservationLine
     public long WarehouseId { get; private set; }
     public long StockLevelId { get; private set; }
     public int Quantity { get; private set; }
+
+    /// <summary>Units of this line that already left in a shipment (never more than <see cref="Quantity"/>); the rest stay reserved.</summary>
+    public int ShippedQuantity { get; private set; }
 }
 
 internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reservation>
@@ -137,7 +140,11 @@ internal sealed class ReservationLineConfiguration : IEntityTypeConfiguration<Re
 {
     public void Configure(EntityTypeBuilder<ReservationLine> b)
     {
-        b.ToTable("reservation_lines", t => t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0"));
+        b.ToTable("reservation_lines", t =>
+        {
+            t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0");
+            t.HasCheckConstraint("CK_reservation_lines_shipped", "\"ShippedQuantity\" >= 0 AND \"ShippedQuantity\" <= \"Quantity\"");
+        });
         b.HasKey(l => l.Id);
         b.HasIndex(l => l.StockLevelId);
         b.HasOne<StockLevel>().WithMany().HasForeignKey(l => l.StockLevelId).OnDelete(DeleteBehavior.Restrict);
