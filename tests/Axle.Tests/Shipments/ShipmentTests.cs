@@ -147,6 +147,45 @@ public sealed class ShipmentTests(ShipmentFactory factory) : IClassFixture<Shipm
                 .AssertJsonAsync(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task An_order_still_waiting_for_payment_cannot_ship()
+    {
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 3);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
+        {
+            Content = JsonContent.Create(new
+            {
+                items = new[] { new { partId = part.Id, quantity = 1 } },
+                shippingAddress = new { name = "Pat Doe", line1 = "1 Elm St", city = "Austin", region = "TX", postalCode = "78701", country = "US" },
+                payment = new { method = "card", token = "tok_timeout" },
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var order = await (await factory.CreateUserClient().SendAsync(request, Ct)).AssertJsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal("pending_payment", order.GetProperty("status").GetString());
+
+        await (await ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (Line(order, part), 1))).AssertConflictAsync("illegal_transition");
+        Assert.Equal((3, 1), Level(await _kit.Inventory.LevelAsync(part.Id, warehouse)));
+    }
+
+    [Fact]
+    public async Task Staff_read_a_shipment_and_customers_cannot()
+    {
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 3);
+        var customer = factory.CreateUserClient();
+        var order = await PlaceOrderAsync(customer, (part, 1));
+        var created = await (await ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (Line(order, part), 1))).AssertJsonAsync(HttpStatusCode.Created);
+        var url = $"/api/v1/shipments/{created.GetProperty("id").GetGuid()}";
+
+        var shipment = await (await _kit.Manager.GetAsync(url, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(Id(order), shipment.GetProperty("orderId").GetGuid());
+        Assert.Equal(1, shipment.GetProperty("items")[0].GetProperty("quantity").GetInt32());
+        await (await customer.GetAsync(url, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await _kit.Manager.GetAsync($"/api/v1/shipments/{Guid.NewGuid()}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private static (int OnHand, int Reserved) Level(StockLevel? level) => (level!.OnHand, level.Reserved);
 
     private static string[] Strings(System.Text.Json.JsonElement array, string property) =>
