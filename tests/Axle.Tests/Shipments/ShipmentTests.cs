@@ -186,6 +186,22 @@ public sealed class ShipmentTests(ShipmentFactory factory) : IClassFixture<Shipm
         await (await _kit.Manager.GetAsync($"/api/v1/shipments/{Guid.NewGuid()}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Racing_shipments_of_the_same_units_ship_them_once()
+    {
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 6);
+        var order = await PlaceOrderAsync(factory.CreateUserClient(), (part, 2));
+        var line = Line(order, part);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (line, 2))));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal((4, 0), Level(await _kit.Inventory.LevelAsync(part.Id, warehouse)));
+        Assert.Equal("shipped", (await _kit.StatusAsync(Id(order))).GetProperty("status").GetString());
+        Assert.True((await _kit.ReconcileAsync()).Consistent);
+    }
+
     private static (int OnHand, int Reserved) Level(StockLevel? level) => (level!.OnHand, level.Reserved);
 
     private static string[] Strings(System.Text.Json.JsonElement array, string property) =>
