@@ -8,6 +8,7 @@ using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
 using Axle.Api.Features.Promotions;
+using Axle.Api.Features.Shipments;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -35,6 +36,7 @@ builder.AddCarts();
 builder.AddPayments();
 builder.AddOrders();
 builder.AddPromotions();
+builder.AddShipments();
 
 var app = builder.Build();
 
@@ -78,6 +80,7 @@ app.MapCatalog();
 app.MapInventory();
 app.MapCarts();
 app.MapOrders();
+app.MapShipments();
 app.MapPayments();
 app.MapPromotions();
 

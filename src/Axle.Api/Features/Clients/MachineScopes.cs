@@ -11,12 +11,15 @@ public static class MachineScopes
     public const string OrdersRead = "orders:read";
     public const string OrdersWrite = "orders:write";
     public const string ShipmentsWrite = "shipments:write";
+
+    /// <summary>Carriers (or their integration) pushing tracking events to <c>/api/v1/shipments/events</c>.</summary>
+    public const string ShipmentsEvents = "shipments:events";
     public const string SuppliersWrite = "suppliers:write";
     public const string WebhooksManage = "webhooks:manage";
 
     public static readonly IReadOnlyList<string> All =
     [
-        CatalogWrite, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, ShipmentsWrite, SuppliersWrite, WebhooksManage,
+        CatalogWrite, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, ShipmentsWrite, ShipmentsEvents, SuppliersWrite, WebhooksManage,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);

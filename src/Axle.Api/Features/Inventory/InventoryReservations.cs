@@ -288,9 +288,10 @@ public sealed class InventoryReservations(
                 var lines = await db.Set<ReservationLine>().AsNoTracking()
                     .Where(l => l.ReservationId == id).OrderBy(l => l.StockLevelId).ToListAsync(ct);
                 var reference = id.ToString();
-                foreach (var line in lines)
+                // Units already shipped (ShipAsync) left the level then; closing moves only what is still reserved.
+                foreach (var line in lines.Where(l => l.ShippedQuantity < l.Quantity))
                 {
-                    var (onHand, reserved, reason) = Reservation.Closing(to, line.Quantity);
+                    var (onHand, reserved, reason) = Reservation.Closing(to, line.Quantity - line.ShippedQuantity);
                     var entry = new LedgerEntry(reason, MovementReference.Reservation, reference, actor);
                     levels.Add(await StockLedger.TryApplyAsync(db, line.StockLevelId, onHand, reserved, entry, now, ct)
                         ?? throw new InvalidOperationException(
@@ -318,5 +319,120 @@ public sealed class InventoryReservations(
             _ when claimed == 1 => new CloseOutcome.Closed(current),
             _ => new CloseOutcome.NotHeld(current.Status),
         };
+    }
+
+    /// <summary>
+    /// Ships part of an open (held or confirmed) reservation: the given units of its lines at one warehouse leave on-hand
+    /// stock and stop being reserved (a <see cref="MovementReason.Shipped"/> movement per line), and the lines remember how
+    /// many shipped. When every line has shipped in full the reservation is committed. Refused (nothing changes) when the
+    /// warehouse holds fewer unshipped units of a part for this reservation than asked. <paramref name="within"/> runs in the
+    /// same transaction before the save; false rolls everything back.
+    /// </summary>
+    public async Task<ShipOutcome> ShipAsync(
+        Guid reservationId, long warehouseId, IReadOnlyList<AllocationLine> lines, string actor,
+        Func<CancellationToken, Task<bool>>? within, CancellationToken ct)
+    {
+        var wanted = lines.GroupBy(l => l.PartId).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+        if (wanted.Count == 0 || wanted.Values.Any(q => q <= 0))
+        {
+            throw new ArgumentException("A shipment has at least one line, each with a positive quantity.", nameof(lines));
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        db.ChangeTracker.Clear();
+        db.Database.AutoSavepointsEnabled = false;
+        ShipOutcome outcome;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            outcome = await ShipLinesAsync(reservationId, warehouseId, wanted, actor, within, now, ct);
+            if (outcome is ShipOutcome.Shipped)
+            {
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+            else
+            {
+                await transaction.RollbackAsync(ct);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        if (outcome is ShipOutcome.Shipped)
+        {
+            await CatalogCache.InvalidateAsync(cache, ct);
+        }
+
+        return outcome;
+    }
+
+    private async Task<ShipOutcome> ShipLinesAsync(
+        Guid id, long warehouseId, Dictionary<long, int> wanted, string actor, Func<CancellationToken, Task<bool>>? within,
+        DateTime now, CancellationToken ct)
+    {
+        // Touching the row first serializes shipments of one reservation with each other and with its release or expiry.
+        var claimed = await db.Set<Reservation>()
+            .Where(r => r.Id == id && (r.Status == ReservationStatus.Held || r.Status == ReservationStatus.Confirmed))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version + 1), ct);
+        if (claimed == 0)
+        {
+            var status = await db.Set<Reservation>().Where(r => r.Id == id).Select(r => (ReservationStatus?)r.Status).FirstOrDefaultAsync(ct);
+            return status is { } s ? new ShipOutcome.NotOpen(s) : new ShipOutcome.NotFound();
+        }
+
+        var partIds = wanted.Keys.ToList();
+        var open = await db.Set<ReservationLine>().AsNoTracking()
+            .Where(l => l.ReservationId == id && l.WarehouseId == warehouseId && partIds.Contains(l.PartId) && l.ShippedQuantity < l.Quantity)
+            .OrderBy(l => l.StockLevelId)
+            .ToListAsync(ct);
+        var missing = partIds.Where(p => open.Where(l => l.PartId == p).Sum(l => l.Quantity - l.ShippedQuantity) < wanted[p]).ToList();
+        if (missing.Count > 0)
+        {
+            return new ShipOutcome.Short(missing);
+        }
+
+        var entry = new LedgerEntry(MovementReason.Shipped, MovementReference.Reservation, id.ToString(), actor);
+        var left = new Dictionary<long, int>(wanted);
+        foreach (var line in open)
+        {
+            var q = Math.Min(left[line.PartId], line.Quantity - line.ShippedQuantity);
+            if (q == 0)
+            {
+                continue;
+            }
+
+            left[line.PartId] -= q;
+            var marked = await db.Set<ReservationLine>()
+                .Where(l => l.Id == line.Id && l.ShippedQuantity + q <= l.Quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.ShippedQuantity, l => l.ShippedQuantity + q), ct);
+            if (marked == 0)
+            {
+                return new ShipOutcome.Short([line.PartId]);
+            }
+
+            _ = await StockLedger.TryApplyAsync(db, line.StockLevelId, -q, -q, entry, now, ct)
+                ?? throw new InvalidOperationException(
+                    $"Reservation {id} ships {q} from level {line.StockLevelId}, which has fewer reserved or on hand.");
+        }
+
+        var committed = !await db.Set<ReservationLine>().AnyAsync(l => l.ReservationId == id && l.ShippedQuantity < l.Quantity, ct);
+        if (committed)
+        {
+            await db.Set<Reservation>().Where(r => r.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, ReservationStatus.Committed)
+                .SetProperty(r => r.ClosedAt, now), ct);
+        }
+
+        audit.Record(db, committed ? "inventory.reservation_committed" : "inventory.reservation_shipped", $"reservation/{id}", details: new
+        {
+            warehouseId,
+            lines = wanted.Select(w => new { partId = w.Key, quantity = w.Value }),
+            actor,
+        });
+        if (within is not null && !await within(ct))
+        {
+            return new ShipOutcome.Refused();
+        }
+
+        return new ShipOutcome.Shipped(committed);
     }
 }

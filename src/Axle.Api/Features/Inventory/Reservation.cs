@@ -112,8 +112,11 @@ public sealed class ReservationLine
     public long StockLevelId { get; private set; }
     public int Quantity { get; private set; }
 
-    /// <summary>Units of the line still set aside on the level.</summary>
-    public int OpenQuantity => Quantity;
+    /// <summary>Units of this line that already left in a shipment (never more than <see cref="Quantity"/>); the rest stay reserved.</summary>
+    public int ShippedQuantity { get; private set; }
+
+    /// <summary>Units of the line still set aside on the level (not yet shipped).</summary>
+    public int OpenQuantity => Quantity - ShippedQuantity;
 }
 
 internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reservation>
@@ -140,7 +143,11 @@ internal sealed class ReservationLineConfiguration : IEntityTypeConfiguration<Re
 {
     public void Configure(EntityTypeBuilder<ReservationLine> b)
     {
-        b.ToTable("reservation_lines", t => t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0"));
+        b.ToTable("reservation_lines", t =>
+        {
+            t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0");
+            t.HasCheckConstraint("CK_reservation_lines_shipped", "\"ShippedQuantity\" >= 0 AND \"ShippedQuantity\" <= \"Quantity\"");
+        });
         b.HasKey(l => l.Id);
         b.Ignore(l => l.OpenQuantity);
         b.HasIndex(l => l.StockLevelId);

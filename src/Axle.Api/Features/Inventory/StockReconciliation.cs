@@ -12,7 +12,7 @@ public sealed record ReconciliationReport(bool Consistent, int CheckedLevels, in
 
 /// <summary>
 /// Checks the ledger's promise: every level's on hand and reserved equal the sums of its movements (and movements never
-/// exist for a level that does not), and reserved equals the units its held reservations hold. Read-only.
+/// exist for a level that does not), and reserved equals the units its open reservations still hold (not yet shipped). Read-only.
 /// </summary>
 public sealed class StockReconciliation(AppDbContext db)
 {
@@ -30,7 +30,7 @@ public sealed class StockReconciliation(AppDbContext db)
         var held = await db.Set<ReservationLine>().AsNoTracking()
             .Where(l => db.Set<Reservation>().Any(r => r.Id == l.ReservationId && (r.Status == ReservationStatus.Held || r.Status == ReservationStatus.Confirmed)))
             .GroupBy(l => l.StockLevelId)
-            .Select(g => new { LevelId = g.Key, Quantity = g.Sum(l => (long)l.Quantity) })
+            .Select(g => new { LevelId = g.Key, Quantity = g.Sum(l => (long)(l.Quantity - l.ShippedQuantity)) })
             .ToDictionaryAsync(s => s.LevelId, s => s.Quantity, ct);
 
         var drift = new List<(long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, long LedgerOnHand, long LedgerReserved, long Held)>();

@@ -43,8 +43,7 @@ public enum CancelOutcome
 /// </summary>
 public sealed class OrderSettlement(
     AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, PromotionEngine promotions,
-    AuditTrail audit,
-    TimeProvider time, ILogger<OrderSettlement> logger)
+    AuditTrail audit, IOrderTracking tracking, TimeProvider time, ILogger<OrderSettlement> logger)
 {
     /// <summary>The order moved on while a settlement was being applied; the settlement's transaction rolls back.</summary>
     private sealed class StaleOrderException : Exception;
@@ -220,6 +219,12 @@ public sealed class OrderSettlement(
         PaymentRefund? refund = null;
         Task Cancel(CancellationToken token) => ApplyAsync(orderId, from, async (tracked, payment, now) =>
         {
+            // Checked inside the transaction, after the reservation's row lock: a shipment that just left wins.
+            if ((await tracking.ShipmentsAsync(orderId, token)).Count > 0)
+            {
+                throw new StaleOrderException();
+            }
+
             var change = tracked.TransitionTo(OrderStatus.Cancelled, actor, reason ?? "Cancelled.", now);
             OrderEvents.RecordStatusChanged(db, tracked, change);
             if (payment is { Status: PaymentStatus.Pending })

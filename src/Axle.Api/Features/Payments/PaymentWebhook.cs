@@ -63,7 +63,7 @@ internal static class PaymentWebhook
         HttpRequest request, AppDbContext db, OrderSettlement settlement, IOptions<PaymentOptions> options, AuditTrail audit,
         TimeProvider time, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(request, ct);
+        var body = await RawBody.ReadAsync(request, MaxBodyBytes, ct);
         var secret = options.Value.WebhookSecret;
         if (body is null || string.IsNullOrEmpty(secret)
             || StripeSignature.Verify(request.Headers[StripeSignature.HeaderName], body, secret, time.GetUtcNow(), options.Value.WebhookTolerance)
@@ -111,24 +111,6 @@ internal static class PaymentWebhook
     }
 
     private sealed record GatewayEvent(string Id, string Type, string? Reference, Guid? OrderId, string? DeclineCode);
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
 
     private static GatewayEvent? Parse(byte[] body)
     {

@@ -1086,6 +1086,9 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.Property<Guid>("ReservationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ShippedQuantity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("StockLevelId")
                         .HasColumnType("INTEGER");
 
@@ -1101,6 +1104,8 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.ToTable("reservation_lines", null, t =>
                         {
                             t.HasCheckConstraint("CK_reservation_lines_quantity", "\"Quantity\" > 0");
+
+                            t.HasCheckConstraint("CK_reservation_lines_shipped", "\"ShippedQuantity\" >= 0 AND \"ShippedQuantity\" <= \"Quantity\"");
                         });
                 });
 
@@ -1798,6 +1803,133 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.HasIndex("OrderId");
 
                     b.ToTable("promotion_redemptions", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Carrier")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeliveredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastEventAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ShippedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrackingNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WarehouseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("WarehouseId");
+
+                    b.HasIndex("Carrier", "TrackingNumber")
+                        .IsUnique();
+
+                    b.ToTable("shipments", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.ShipmentItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrderItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ShipmentId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderItemId");
+
+                    b.HasIndex("ShipmentId");
+
+                    b.ToTable("shipment_items", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_shipment_items_quantity", "\"Quantity\" > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.TrackingEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Applied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ShipmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("ShipmentId", "OccurredAt");
+
+                    b.ToTable("tracking_events", (string)null);
                 });
 
             modelBuilder.Entity("Axle.Api.Platform.Http.IdempotencyRecord", b =>
@@ -2578,6 +2710,45 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.ShipmentItem", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.OrderItem", null)
+                        .WithMany()
+                        .HasForeignKey("OrderItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Shipments.Shipment", null)
+                        .WithMany("Items")
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.TrackingEvent", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Shipments.Shipment", null)
+                        .WithMany()
+                        .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
                 {
                     b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", "Application")
@@ -2635,6 +2806,11 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 {
                     b.Navigation("History");
 
+                    b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
+                {
                     b.Navigation("Items");
                 });
 
