@@ -2,11 +2,13 @@ using Axle.Api.Features.Audit;
 using Axle.Api.Features.Carts;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
+using Axle.Api.Features.Feedback;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
+using Axle.Api.Features.Returns;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -33,6 +35,8 @@ builder.AddPricing();
 builder.AddCarts();
 builder.AddPayments();
 builder.AddOrders();
+builder.AddReturns();
+builder.AddFeedback();
 
 var app = builder.Build();
 
@@ -76,6 +80,8 @@ app.MapCatalog();
 app.MapInventory();
 app.MapCarts();
 app.MapOrders();
+app.MapReturns();
+app.MapFeedback();
 app.MapPayments();
 
 await app.Services.MigrateDatabaseAsync();

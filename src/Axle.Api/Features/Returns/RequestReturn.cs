@@ -65,7 +65,7 @@ internal static class RequestReturn
         {
             return Problems.Conflict("order_not_returnable", "Order not returnable",
                 $"Only delivered orders can be returned; this one is {OrderStateMachine.Name(order.Status)}.",
-                new Dictionary<string, object?> { ["status"] = OrderStateMachine.Name(order.Status) });
+                new Dictionary<string, object?> { ["orderStatus"] = OrderStateMachine.Name(order.Status) });
         }
 
         var now = time.GetUtcNow().UtcDateTime;

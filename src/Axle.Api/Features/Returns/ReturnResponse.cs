@@ -44,7 +44,7 @@ internal static class ReturnProblems
     public static ProblemHttpResult IllegalTransition(ReturnStatus from, ReturnStatus to) =>
         Problems.Conflict("illegal_return_transition", "Illegal return transition",
             $"A return cannot go from {ReturnStateMachine.Name(from)} to {ReturnStateMachine.Name(to)}.",
-            new Dictionary<string, object?> { ["status"] = ReturnStateMachine.Name(from), ["requested"] = ReturnStateMachine.Name(to) });
+            new Dictionary<string, object?> { ["returnStatus"] = ReturnStateMachine.Name(from), ["requested"] = ReturnStateMachine.Name(to) });
 
     public static ProblemHttpResult Changed() =>
         Problems.Conflict("return_changed", "Return changed", "The return or its order changed while this request ran; read it again and retry.");
