@@ -133,7 +133,11 @@ public sealed class ReturnTests(CartFactory factory) : IClassFixture<CartFactory
         var rma = await (await RequestAsync(customer, Id(order), (Line(order, part.Id), 1, "other"))).AssertJsonAsync(HttpStatusCode.Created);
 
         await (await stranger.GetAsync(Return(Id(rma)), Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await customer.GetAsync(Return(Id(rma)), Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var own = await customer.GetAsync(Return(Id(rma)), Ct);
+        await own.AssertJsonAsync(HttpStatusCode.OK);
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, Return(Id(rma)));
+        conditional.Headers.IfNoneMatch.Add(own.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await customer.SendAsync(conditional, Ct)).StatusCode);
         await (await _kit.Manager.GetAsync(Return(Id(rma)), Ct)).AssertJsonAsync(HttpStatusCode.OK);
         await (await customer.PostAsJsonAsync(Return(Id(rma), "approve"), new { }, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await customer.PostAsJsonAsync(Return(Id(rma), "refund"), new { }, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);

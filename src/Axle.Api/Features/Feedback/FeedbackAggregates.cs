@@ -85,15 +85,20 @@ internal static class ListFitmentReviews
 
     public sealed record Response(IReadOnlyList<Item> Items, string? NextCursor);
 
-    public static async Task<Ok<Response>> Handle(long? partId, int? limit, AppDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<Response>, ValidationProblem>> Handle(long? partId, int? limit, AppDbContext db, CancellationToken ct)
     {
+        if (limit < 0)
+        {
+            return Problems.Validation("limit", "limit cannot be negative.");
+        }
+
         var reviews = db.Set<FitmentReview>().AsNoTracking();
         if (partId is { } p)
         {
             reviews = reviews.Where(r => r.PartId == p);
         }
 
-        var take = limit is > 0 and <= 100 ? limit.Value : limit > 100 ? 100 : 25;
+        var take = limit is null or 0 ? 25 : Math.Min(limit.Value, 100);
         var items = await reviews.OrderByDescending(r => r.NoCount).ThenByDescending(r => r.LastReportedAt).ThenBy(r => r.Id).Take(take)
             .Select(r => new Item(r.Id, r.FitmentId, r.PartId, db.Set<Part>().Where(x => x.Id == r.PartId).Select(x => x.Sku).First(),
                 r.Vehicle, r.NoCount, r.FirstReportedAt, r.LastReportedAt))

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Axle.Api.Features.Orders;
 using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,11 +10,23 @@ namespace Axle.Api.Features.Returns;
 /// <summary><c>GET /api/v1/returns/{id}</c>: the customer's own return or, for staff, any; anyone else 404.</summary>
 internal static class GetReturn
 {
-    public static async Task<Results<Ok<ReturnResponse>, ProblemHttpResult>> Handle(
-        Guid id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct) =>
-        await ReturnReads.FindAsync(db, id, ct) is { } found && ReturnReads.Allowed(principal, found.UserId)
-            ? TypedResults.Ok(found)
-            : ReturnReads.NotFound();
+    public static async Task<Results<Ok<ReturnResponse>, NotModifiedResult, ProblemHttpResult>> Handle(
+        Guid id, ClaimsPrincipal principal, HttpContext http, AppDbContext db, CancellationToken ct)
+    {
+        if (await ReturnReads.FindAsync(db, id, ct) is not { } found || !ReturnReads.Allowed(principal, found.UserId))
+        {
+            return ReturnReads.NotFound();
+        }
+
+        var etag = ETags.From(found.UpdatedAt.Ticks);
+        if (Conditional.CheckIfNoneMatch(http, etag) is { } notModified)
+        {
+            return notModified;
+        }
+
+        Conditional.SetETag(http, etag);
+        return TypedResults.Ok(found);
+    }
 }
 
 /// <summary><c>GET /api/v1/orders/{id}/returns</c>: every return of an order, oldest first (an order has few).</summary>

@@ -152,8 +152,11 @@ public sealed class ReturnAuthorization
         Version++;
     }
 
-    private static string? Trim(string? note) =>
-        string.IsNullOrWhiteSpace(note) ? null : note.Trim() is { Length: > NoteMaxLength } long_ ? long_[..NoteMaxLength] : note.Trim();
+    private static string? Trim(string? note)
+    {
+        var trimmed = note?.Trim();
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed.Length > NoteMaxLength ? trimmed[..NoteMaxLength] : trimmed;
+    }
 }
 
 /// <summary>One order line (or part of its quantity) coming back.</summary>

@@ -42,6 +42,7 @@ public static class ReturnEndpoints
         returns.MapGet("/{id:guid}", GetReturn.Handle)
             .WithName("GetReturn")
             .WithSummary("One return: owner or staff, anyone else 404")
+            .WithDescription("ETag; If-None-Match → 304.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         returns.MapPost("/{id:guid}/approve", ReviewReturn.Approve)
             .RequireAuthorization(OrderEndpoints.ManageOrders)
@@ -59,6 +60,7 @@ public static class ReturnEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         returns.MapPost("/{id:guid}/receive", ReceiveReturn.Handle)
             .RequireAuthorization(OrderEndpoints.ManageOrders)
+            .WithIdempotency()
             .WithName("ReceiveReturn")
             .WithSummary("Receive an approved return into a warehouse, a condition per item")
             .WithDescription("{warehouseId, items: [{returnItemId, condition}]} naming every item once. resaleable part units restock " +
@@ -70,6 +72,7 @@ public static class ReturnEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         returns.MapPost("/{id:guid}/refund", RefundReturn.Handle)
             .RequireAuthorization(OrderEndpoints.ManageOrders)
+            .WithIdempotency()
             .WithName("RefundReturn")
             .WithSummary("Refund a received return through the gateway; the order becomes partially_returned or returned")
             .WithDescription("Part units at their price less their share of the order's discount plus their share of its tax " +
