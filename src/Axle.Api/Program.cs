@@ -2,6 +2,7 @@ using Axle.Api.Features.Audit;
 using Axle.Api.Features.Carts;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
+using Axle.Api.Features.Feedback;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
@@ -9,6 +10,7 @@ using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
 using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
+using Axle.Api.Features.Returns;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
@@ -37,6 +39,8 @@ builder.AddPayments();
 builder.AddOrders();
 builder.AddPromotions();
 builder.AddShipments();
+builder.AddReturns();
+builder.AddFeedback();
 
 var app = builder.Build();
 
@@ -81,6 +85,8 @@ app.MapInventory();
 app.MapCarts();
 app.MapOrders();
 app.MapShipments();
+app.MapReturns();
+app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 

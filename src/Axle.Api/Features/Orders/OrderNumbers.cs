@@ -11,7 +11,10 @@ public static class OrderNumbers
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public static string Next()
+    public static string Next() => Next("AX");
+
+    /// <summary>The same shape under another prefix (returns use <c>RMA</c>).</summary>
+    public static string Next(string prefix)
     {
         Span<byte> random = stackalloc byte[8];
         RandomNumberGenerator.Fill(random);
@@ -21,6 +24,6 @@ public static class OrderNumbers
             chars[i] = Alphabet[random[i] & 31];
         }
 
-        return $"AX-{chars[..4]}-{chars[4..]}";
+        return $"{prefix}-{chars[..4]}-{chars[4..]}";
     }
 }

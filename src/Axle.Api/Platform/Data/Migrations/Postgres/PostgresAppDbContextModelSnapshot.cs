@@ -792,6 +792,125 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.ToTable("vin_patterns", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FeedbackItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("BrandId")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("FeedbackId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Fit")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<Guid>("OrderItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BrandId");
+
+                    b.HasIndex("FeedbackId");
+
+                    b.HasIndex("PartId");
+
+                    b.ToTable("feedback_items", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_feedback_items_rating", "\"Rating\" BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FitmentReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("FirstReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("FitmentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("LastReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("NoCount")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Vehicle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("PartId");
+
+                    b.HasIndex("NoCount", "LastReportedAt");
+
+                    b.ToTable("fitment_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique();
+
+                    b.ToTable("order_feedback", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_order_feedback_rating", "\"Rating\" BETWEEN 1 AND 5");
+                        });
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.GarageVehicle", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1848,6 +1967,129 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.ToTable("promotion_redemptions", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PaymentRefundId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RefundMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("RejectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("WarehouseId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("return_authorizations", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("OrderItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<bool>("Restocked")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("ReturnId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("WarehouseId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderItemId");
+
+                    b.HasIndex("ReturnId");
+
+                    b.ToTable("return_items", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_return_items_quantity", "\"Quantity\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2417,6 +2659,24 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FeedbackItem", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Feedback.OrderFeedback", null)
+                        .WithMany("Items")
+                        .HasForeignKey("FeedbackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.GarageVehicle", b =>
                 {
                     b.HasOne("Axle.Api.Features.Identity.User", null)
@@ -2759,6 +3019,30 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnItem", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.OrderItem", null)
+                        .WithMany()
+                        .HasForeignKey("OrderItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Returns.ReturnAuthorization", null)
+                        .WithMany("Items")
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
                 {
                     b.HasOne("Axle.Api.Features.Orders.Order", null)
@@ -2836,6 +3120,11 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.Navigation("Images");
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.Navigation("Items");
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.User", b =>
                 {
                     b.Navigation("Roles");
@@ -2855,6 +3144,11 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                 {
                     b.Navigation("History");
 
+                    b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
                     b.Navigation("Items");
                 });
 

@@ -761,6 +761,121 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.ToTable("vin_patterns", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FeedbackItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BrandId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FeedbackId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fit")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BrandId");
+
+                    b.HasIndex("FeedbackId");
+
+                    b.HasIndex("PartId");
+
+                    b.ToTable("feedback_items", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_feedback_items_rating", "\"Rating\" BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FitmentReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("FirstReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FitmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("NoCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Vehicle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("PartId");
+
+                    b.HasIndex("NoCount", "LastReportedAt");
+
+                    b.ToTable("fitment_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId")
+                        .IsUnique();
+
+                    b.ToTable("order_feedback", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_order_feedback_rating", "\"Rating\" BETWEEN 1 AND 5");
+                        });
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.GarageVehicle", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1805,6 +1920,129 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.ToTable("promotion_redemptions", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PaymentRefundId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RefundMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("RefundedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RejectedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WarehouseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("OrderId", "CreatedAt");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("return_authorizations", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Condition")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Restocked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReturnId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("WarehouseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderItemId");
+
+                    b.HasIndex("ReturnId");
+
+                    b.ToTable("return_items", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_return_items_quantity", "\"Quantity\" > 0");
+                        });
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2368,6 +2606,24 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.FeedbackItem", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Feedback.OrderFeedback", null)
+                        .WithMany("Items")
+                        .HasForeignKey("FeedbackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.GarageVehicle", b =>
                 {
                     b.HasOne("Axle.Api.Features.Identity.User", null)
@@ -2710,6 +2966,30 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnItem", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.OrderItem", null)
+                        .WithMany()
+                        .HasForeignKey("OrderItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Returns.ReturnAuthorization", null)
+                        .WithMany("Items")
+                        .HasForeignKey("ReturnId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
                 {
                     b.HasOne("Axle.Api.Features.Orders.Order", null)
@@ -2787,6 +3067,11 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.Navigation("Images");
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Feedback.OrderFeedback", b =>
+                {
+                    b.Navigation("Items");
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Identity.User", b =>
                 {
                     b.Navigation("Roles");
@@ -2806,6 +3091,11 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                 {
                     b.Navigation("History");
 
+                    b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Returns.ReturnAuthorization", b =>
+                {
                     b.Navigation("Items");
                 });
 
