@@ -236,6 +236,40 @@ public sealed class CheckoutTests(OrderFactory factory) : IClassFixture<OrderFac
     }
 
     [Fact]
+    public async Task A_cart_line_known_not_to_fit_the_vehicle_needs_an_explicit_acknowledgement()
+    {
+        var make = Axle.Tests.Vehicles.VehicleSeed.UniqueMake();
+        // Both models are in the catalog, so the fit is known: the part fits the Model Z, the cart's vehicle is a Model Y.
+        await _kit.Carts.Catalog.VehicleAsync(2018, make, "Model Y");
+        var z = await _kit.Carts.Catalog.VehicleAsync(2018, make, "Model Z");
+        var fitsZ = await _kit.Carts.PartAsync(stock: 5);
+        await _kit.Carts.Catalog.FitAsync(fitsZ, z);
+        var userId = Guid.NewGuid();
+        var customer = factory.CreateUserClient(userId);
+        await CartKit.AddOkAsync(customer, userId, fitsZ.Id, 1);
+        await (await CartKit.WriteAsync(customer, HttpMethod.Put, userId, "/vehicle", new { year = 2018, make, model = "Model Y" }))
+            .AssertJsonAsync(HttpStatusCode.OK);
+        object Checkout(bool? acknowledge) => new
+        {
+            shippingAddress = Address(),
+            payment = new { method = "card", token = "tok_visa" },
+            acknowledgeFit = acknowledge,
+        };
+
+        var refused = await (await PlaceAsync(customer, Checkout(null))).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(0, await _kit.OrderCountAsync(userId));
+        var placed = await PlaceOkAsync(customer, Checkout(true));
+
+        Assert.Equal("fit_acknowledgement_required", Text(refused, "code"));
+        Assert.Equal([fitsZ.Id], refused.GetProperty("partIds").EnumerateArray().Select(p => p.GetInt64()));
+        var line = placed.GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("no", Text(line, "fit"));
+        Assert.True(line.GetProperty("fitAcknowledged").GetBoolean());
+        var stored = await _kit.OrderAsync(placed.GetProperty("id").GetGuid());
+        Assert.Equal((2018, make, "Model Y"), (stored!.VehicleYear!.Value, stored.VehicleMake!, stored.VehicleModel!));
+    }
+
+    [Fact]
     public async Task A_machine_client_or_anonymous_caller_cannot_place_orders()
     {
         var anonymous = factory.CreateClient();
