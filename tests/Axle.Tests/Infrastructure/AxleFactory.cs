@@ -87,12 +87,7 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         if (_postgresDatabase is not null && _postgresConnection is not null)
         {
-            var admin = new NpgsqlConnectionStringBuilder(_postgresConnection) { Database = "postgres", Pooling = false };
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(admin.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await DropDatabaseAsync(_postgresConnection, _postgresDatabase);
         }
 
         try
@@ -105,5 +100,37 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Drops the class's throw-away database. Under a loaded CI box the drop has now and then failed (a timeout while
+    /// other classes create and drop theirs), which failed a run whose tests had all passed; it is retried, and a database
+    /// that still cannot be dropped is reported and left behind for the cluster's cleanup (CI clusters are ephemeral).
+    /// </summary>
+    private static async Task DropDatabaseAsync(string connectionString, string database)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false, CommandTimeout = 120 };
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var connection = new NpgsqlConnection(admin.ConnectionString);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                if (attempt == 3)
+                {
+                    await Console.Error.WriteLineAsync($"Could not drop test database {database}: {e.GetType().Name}: {e.Message}");
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 }
