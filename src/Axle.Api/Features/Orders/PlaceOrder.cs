@@ -270,6 +270,8 @@ internal static class PlaceOrder
             SettleOutcome.StockLost => Problems.Conflict("insufficient_stock", "Insufficient stock",
                 "The stock sold out while the payment was confirmed; the payment was refunded.",
                 new Dictionary<string, object?> { ["orderId"] = order.Id, ["skus"] = lines.Select(l => parts[l.PartId].Sku).ToList() }),
+            // Settled meanwhile by the webhook or the reconciliation: answer by where the order stands now.
+            _ when placed?.Status == OrderStateMachine.Name(OrderStatus.Paid) => TypedResults.Created(location, placed),
             _ => TypedResults.Accepted(location, placed),
         };
     }
