@@ -160,13 +160,7 @@ public sealed class InventoryReservations(
         }
 
         db.ChangeTracker.Clear();
-        var current = await FindAsync(id, ct);
-        return current switch
-        {
-            null => new CloseOutcome.NotFound(),
-            _ when claimed == 1 => new CloseOutcome.Closed(current),
-            _ => new CloseOutcome.NotHeld(current.Status),
-        };
+        return await OutcomeAsync(id, claimed == 1, ct);
     }
 
     /// <param name="within">The caller's work, committed in the same transaction, run only when the reservation was still held.</param>
@@ -312,14 +306,17 @@ public sealed class InventoryReservations(
         db.ChangeTracker.Clear();
         await EvictCatalogAsync(levels, ct);
 
-        var current = await FindAsync(id, ct);
-        return current switch
+        return await OutcomeAsync(id, claimed == 1, ct);
+    }
+
+    /// <summary>What a status claim on reservation <paramref name="id"/> came to, read back after its transaction.</summary>
+    private async Task<CloseOutcome> OutcomeAsync(Guid id, bool claimed, CancellationToken ct) =>
+        await FindAsync(id, ct) switch
         {
             null => new CloseOutcome.NotFound(),
-            _ when claimed == 1 => new CloseOutcome.Closed(current),
-            _ => new CloseOutcome.NotHeld(current.Status),
+            { } current when claimed => new CloseOutcome.Closed(current),
+            { } current => new CloseOutcome.NotHeld(current.Status),
         };
-    }
 
     /// <summary>
     /// Ships part of an open (held or confirmed) reservation: the given units of its lines at one warehouse leave on-hand

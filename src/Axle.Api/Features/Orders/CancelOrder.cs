@@ -47,6 +47,10 @@ internal static class CancelOrder
 
 internal static class OrderProblems
 {
+    /// <summary>400 for a <c>status</c> that names no order state, listing the ones that exist.</summary>
+    public static ValidationProblem UnknownStatus() =>
+        Problems.Validation("status", "Use one of: " + string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderStateMachine.Name)) + ".");
+
     public static ProblemHttpResult IllegalTransition(string from, string to) =>
         Problems.Conflict("illegal_transition", "Illegal order transition", $"An order cannot go from {from} to {to}.",
             new Dictionary<string, object?> { ["currentStatus"] = from, ["requestedStatus"] = to });

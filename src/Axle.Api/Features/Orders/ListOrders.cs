@@ -43,7 +43,7 @@ internal static class ListOrders
         {
             if (!OrderStateMachine.TryParse(raw, out var parsed))
             {
-                return Problems.Validation("status", "Use one of: " + string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderStateMachine.Name)) + ".");
+                return OrderProblems.UnknownStatus();
             }
 
             status = parsed;

@@ -346,7 +346,7 @@ public sealed class OrderSettlement(
         {
             return await call();
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (GatewayErrors.IsNoAnswer(e, ct))
         {
             // No answer is not a decline: the charge may exist. The order stays pending until the webhook or the
             // reconciliation learns the outcome under the same idempotency key.

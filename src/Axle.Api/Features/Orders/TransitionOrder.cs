@@ -58,7 +58,7 @@ internal static class TransitionOrder
     {
         if (!OrderStateMachine.TryParse(request.Status, out var to))
         {
-            return Problems.Validation("status", "Use one of: " + string.Join(", ", Enum.GetValues<OrderStatus>().Select(OrderStateMachine.Name)) + ".");
+            return OrderProblems.UnknownStatus();
         }
 
         var order = await db.Set<Order>().FirstOrDefaultAsync(o => o.Id == id, ct);

@@ -44,3 +44,14 @@ public interface IPaymentGateway
     /// </summary>
     Task<GatewayResult> LookupAsync(string idempotencyKey, CancellationToken ct);
 }
+
+/// <summary>How a call to a gateway failed without an answer.</summary>
+public static class GatewayErrors
+{
+    /// <summary>
+    /// A timeout, a network failure, or the call's own timeout cancelling it (not the caller's <paramref name="ct"/>):
+    /// the charge or refund may or may not exist, so it is treated as pending and asked again, never as a decline.
+    /// </summary>
+    public static bool IsNoAnswer(Exception e, CancellationToken ct) =>
+        e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested);
+}

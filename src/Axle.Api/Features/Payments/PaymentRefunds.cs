@@ -50,7 +50,7 @@ public sealed class PaymentRefunds(AppDbContext db, IPaymentGateway gateway, Tim
         {
             result = await gateway.RefundAsync(payment.Reference ?? "", refund.AmountMinor, refund.IdempotencyKey, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (GatewayErrors.IsNoAnswer(e, ct))
         {
             logger.LogWarning(e, "Refund {RefundId} got no answer from the gateway; it will be retried", refundId);
             result = new GatewayResult(GatewayOutcome.Pending, null);
