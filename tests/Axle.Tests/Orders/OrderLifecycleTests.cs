@@ -111,6 +111,33 @@ public sealed class OrderLifecycleTests(OrderFactory factory) : IClassFixture<Or
         Assert.Empty(status.GetProperty("shipments").EnumerateArray());
     }
 
+    [Fact]
+    public async Task The_orders_etag_is_what_if_match_on_a_staff_step_is_checked_against()
+    {
+        var part = await _kit.Carts.PartAsync(stock: 5);
+        var customer = factory.CreateUserClient(Guid.NewGuid());
+        var id = (await PlaceOkAsync(customer, Body(part.Id, 1))).GetProperty("id").GetGuid();
+        var manager = factory.CreateUserClient(Guid.NewGuid(), Roles.OrderManager);
+        var read = await manager.GetAsync($"{OrdersUrl}/{id}", Ct);
+        await read.AssertJsonAsync(HttpStatusCode.OK);
+        var etag = read.Headers.ETag!.ToString();
+
+        HttpRequestMessage Step(string ifMatch)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{OrdersUrl}/{id}/transitions") { Content = JsonContent.Create(new { status = "picking" }) };
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            return request;
+        }
+
+        await (await manager.SendAsync(Step("\"stale\""), Ct)).AssertProblemAsync(HttpStatusCode.PreconditionFailed);
+        await (await manager.SendAsync(Step(etag), Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var again = new HttpRequestMessage(HttpMethod.Get, $"{OrdersUrl}/{id}");
+        again.Headers.TryAddWithoutValidation("If-None-Match", etag);
+
+        Assert.Equal(HttpStatusCode.OK, (await manager.SendAsync(again, Ct)).StatusCode);
+        Assert.Equal(OrderStatus.Picking, (await _kit.OrderAsync(id))!.Status);
+    }
+
     [Theory]
     [InlineData("delivered")]
     [InlineData("shipped")]

@@ -67,7 +67,7 @@ internal static class TransitionOrder
             return OrderReads.NotFound();
         }
 
-        if (Conditional.CheckIfMatch(http, ETags.From(order.Version)) is { } stale)
+        if (Conditional.CheckIfMatch(http, OrderReads.ETag(order.Version)) is { } stale)
         {
             return stale;
         }
