@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
@@ -73,6 +74,25 @@ internal sealed class OrderKit(AxleFactory factory)
 
     public static async Task<JsonElement> PlaceOkAsync(HttpClient client, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
         await (await PlaceAsync(client, body)).AssertJsonAsync(expected);
+
+    /// <summary>Places and pays (tok_visa) an order for <paramref name="lines"/> shipped to <paramref name="region"/>, US.</summary>
+    public static async Task<JsonElement> PlacePaidAsync(HttpClient customer, string region, params (Part Part, int Quantity)[] lines)
+    {
+        var order = await PlaceOkAsync(customer, new
+        {
+            items = lines.Select(l => new { partId = l.Part.Id, quantity = l.Quantity }),
+            shippingAddress = Address(region: region),
+            payment = new { method = "card", token = "tok_visa" },
+        });
+        Assert.Equal("paid", order.GetProperty("status").GetString());
+        return order;
+    }
+
+    /// <summary>The id of the order's line of a part (kind <c>part</c> or <c>core_charge</c>).</summary>
+    public static Guid Line(JsonElement order, long partId, string kind = "part") =>
+        order.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("partId").GetInt64() == partId && i.GetProperty("kind").GetString() == kind)
+            .GetProperty("id").GetGuid();
 
     /// <summary>Posts a gateway event signed with <paramref name="secret"/> at <paramref name="signedAt"/> (now when null).</summary>
     public static Task<HttpResponseMessage> WebhookAsync(

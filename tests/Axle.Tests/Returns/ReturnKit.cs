@@ -7,6 +7,7 @@ using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Security;
 using Axle.Tests.Carts;
 using Axle.Tests.Infrastructure;
+using Axle.Tests.Orders;
 using Axle.Tests.Inventory;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,18 +28,8 @@ internal sealed class ReturnKit(AxleFactory factory)
     public static string Return(Guid returnId, string step = "") => $"/api/v1/returns/{returnId}{(step.Length == 0 ? "" : "/" + step)}";
 
     /// <summary>Places an order for the lines (California: 5 % tax) and returns it as the API answered.</summary>
-    public static async Task<JsonElement> PlaceAsync(HttpClient customer, params (Part Part, int Quantity)[] lines)
-    {
-        var response = await InventoryKit.PostAsync(customer, "/api/v1/orders", new
-        {
-            items = lines.Select(l => new { partId = l.Part.Id, quantity = l.Quantity }),
-            shippingAddress = new { name = "Pat Doe", line1 = "1 Main St", city = "Fresno", region = "CA", postalCode = "93650", country = "US" },
-            payment = new { method = "card", token = "tok_visa" },
-        });
-        var order = await response.AssertJsonAsync(HttpStatusCode.Created);
-        Assert.Equal("paid", order.GetProperty("status").GetString());
-        return order;
-    }
+    public static Task<JsonElement> PlaceAsync(HttpClient customer, params (Part Part, int Quantity)[] lines) =>
+        OrderKit.PlacePaidAsync(customer, "CA", lines);
 
     /// <summary>
     /// Places the order and marks it delivered <paramref name="daysAgo"/> days ago. Shipments are not built yet, so the
@@ -62,10 +53,7 @@ internal sealed class ReturnKit(AxleFactory factory)
     public static Guid Id(JsonElement resource) => resource.GetProperty("id").GetGuid();
 
     /// <summary>The order line of a part (kind part or core_charge).</summary>
-    public static Guid Line(JsonElement order, long partId, string kind = "part") =>
-        order.GetProperty("items").EnumerateArray()
-            .Single(i => i.GetProperty("partId").GetInt64() == partId && i.GetProperty("kind").GetString() == kind)
-            .GetProperty("id").GetGuid();
+    public static Guid Line(JsonElement order, long partId, string kind = "part") => OrderKit.Line(order, partId, kind);
 
     public static Task<HttpResponseMessage> RequestAsync(HttpClient customer, Guid orderId, params (Guid OrderItemId, int Quantity, string Reason)[] items) =>
         InventoryKit.PostAsync(customer, OrderReturns(orderId), new

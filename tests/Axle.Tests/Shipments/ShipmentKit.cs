@@ -11,6 +11,7 @@ using Axle.Api.Platform.Security;
 using Axle.Tests.Catalog;
 using Axle.Tests.Infrastructure;
 using Axle.Tests.Inventory;
+using Axle.Tests.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -53,28 +54,13 @@ internal sealed class ShipmentKit(AxleFactory factory)
     }
 
     /// <summary>Places and pays an order for <paramref name="lines"/>; returns the 201 body.</summary>
-    public static async Task<JsonElement> PlaceOrderAsync(HttpClient customer, params (Part Part, int Quantity)[] lines)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders")
-        {
-            Content = JsonContent.Create(new
-            {
-                items = lines.Select(l => new { partId = l.Part.Id, quantity = l.Quantity }),
-                shippingAddress = new { name = "Pat Doe", line1 = "1 Elm St", city = "Austin", region = "TX", postalCode = "78701", country = "US" },
-                payment = new { method = "card", token = "tok_visa" },
-            }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var order = await (await customer.SendAsync(request, Ct)).AssertJsonAsync(HttpStatusCode.Created);
-        Assert.Equal("paid", order.GetProperty("status").GetString());
-        return order;
-    }
+    public static Task<JsonElement> PlaceOrderAsync(HttpClient customer, params (Part Part, int Quantity)[] lines) =>
+        OrderKit.PlacePaidAsync(customer, "TX", lines);
 
     public static Guid Id(JsonElement order) => order.GetProperty("id").GetGuid();
 
     /// <summary>The id of the order's part line for <paramref name="part"/>.</summary>
-    public static Guid Line(JsonElement order, Part part) => order.GetProperty("items").EnumerateArray()
-        .Single(i => i.GetProperty("partId").GetInt64() == part.Id && i.GetProperty("kind").GetString() == "part").GetProperty("id").GetGuid();
+    public static Guid Line(JsonElement order, Part part) => OrderKit.Line(order, part.Id);
 
     public static Task<HttpResponseMessage> ShipAsync(
         HttpClient client, Guid orderId, long warehouseId, string trackingNumber, params (Guid OrderItemId, int Quantity)[] items) =>
