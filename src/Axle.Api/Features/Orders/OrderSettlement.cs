@@ -100,13 +100,13 @@ public sealed class OrderSettlement(
             return SettleOutcome.AlreadySettled;
         }
 
-        Task Paid(CancellationToken token) => ApplyAsync(orderId, OrderStatus.PendingPayment, async (tracked, payment, now) =>
+        Task Paid(CancellationToken token) => ApplyAsync(orderId, OrderStatus.PendingPayment, (tracked, payment, now) =>
         {
             var change = tracked.TransitionTo(OrderStatus.Paid, actor, "Payment captured.", now);
             OrderEvents.RecordStatusChanged(db, tracked, change);
             payment?.Capture(reference, now);
             audit.Record(db, "order.paid", $"order/{orderId}", details: new { tracked.Number, amount = tracked.TotalMinor, reference });
-            await Task.CompletedTask;
+            return Task.CompletedTask;
         }, token);
 
         if (await SettleWithReservationAsync(order.ReservationId, r => reservations.ConfirmAsync(r, actor, Paid, ct)) is { } settled)
