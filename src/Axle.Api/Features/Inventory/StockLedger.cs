@@ -83,7 +83,18 @@ public static class StockLedger
             return null;
         }
 
-        db.Add(new StockMovement(after.PartId, after.WarehouseId, deltaOnHand, deltaReserved, entry.Reason, entry.Actor,
+        Record(db, after, entry, now);
+        return after;
+    }
+
+    /// <summary>
+    /// Writes what a change applied by a conditional update must leave behind: the movement, <c>inventory.changed</c>, and
+    /// <c>inventory.low_stock</c> when available crossed the reorder point. For callers that update levels in bulk
+    /// (supplier sync) with <paramref name="after"/> as their statement returned it.
+    /// </summary>
+    internal static void Record(AppDbContext db, LevelChange after, LedgerEntry entry, DateTime now)
+    {
+        db.Add(new StockMovement(after.PartId, after.WarehouseId, after.DeltaOnHand, after.DeltaReserved, entry.Reason, entry.Actor,
             entry.ReferenceType, entry.ReferenceId, entry.Note, now));
         Outbox.Add(db, ChangedEvent, new
         {
@@ -94,8 +105,8 @@ public static class StockLedger
             after.OnHand,
             after.Reserved,
             after.Available,
-            DeltaOnHand = deltaOnHand,
-            DeltaReserved = deltaReserved,
+            after.DeltaOnHand,
+            after.DeltaReserved,
             entry.Reason,
             Reference = new { Type = entry.ReferenceType, Id = entry.ReferenceId },
         }, now);
@@ -103,8 +114,6 @@ public static class StockLedger
         {
             AddLowStock(db, after, now);
         }
-
-        return after;
     }
 
     internal static void AddLowStock(AppDbContext db, LevelChange level, DateTime now) =>

@@ -29,6 +29,9 @@ public enum MovementReason
 
     /// <summary>A reservation was committed (shipped): on hand −q, reserved −q.</summary>
     Shipped,
+
+    /// <summary>A supplier's push or feed set the on-hand quantity of a warehouse it owns.</summary>
+    SupplierSync,
 }
 
 /// <summary>What a movement belongs to: its <see cref="StockMovement.ReferenceId"/> is that thing's id.</summary>
@@ -39,7 +42,12 @@ public enum MovementReference
     Transfer,
     Adjustment,
     Reservation,
+
+    /// <summary>A pull of a supplier's feed; the id is the sync run's.</summary>
     SyncRun,
+
+    /// <summary>A supplier's push; the id is the inbox message's.</summary>
+    SupplierPush,
 }
 
 /// <summary>

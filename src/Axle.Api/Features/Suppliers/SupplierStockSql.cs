@@ -1,0 +1,235 @@
+using System.Data.Common;
+using System.Text.Json;
+using Axle.Api.Features.Inventory;
+using Axle.Api.Platform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Axle.Api.Features.Suppliers;
+
+/// <summary>A stock level as a supplier apply reads it, with what the supplier last said about it.</summary>
+internal sealed record LevelState(
+    long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, DateTime? SourceUpdatedAt);
+
+/// <summary>What the supplier snapshot keeps for one level after an apply.</summary>
+internal sealed record SnapshotRow(
+    long LevelId, long PartId, long WarehouseId, int Quantity, long? PriceMinor, string? Currency, DateTime SourceUpdatedAt);
+
+/// <summary>
+/// Set-based statements of a supplier apply: a page of hundreds or thousands of records is a handful of statements, not
+/// a round trip per row. The rows travel as arrays (PostgreSQL <c>unnest</c>) or one JSON array (SQLite <c>json_each</c>),
+/// as the catalog import's fitment statements do. All run in the caller's transaction.
+/// </summary>
+internal static class SupplierStockSql
+{
+    // Empty levels are consistent with an empty ledger, so they need no movement; a concurrent creator simply wins.
+    public const string PostgresEnsureLevels = """
+        INSERT INTO stock_levels ("PartId", "WarehouseId", "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "UpdatedAt", "Version")
+        SELECT k.part, k.warehouse, 0, 0, 0, 0, @now, 1 FROM unnest(@parts, @warehouses) AS k(part, warehouse)
+        ON CONFLICT ("PartId", "WarehouseId") DO NOTHING
+        """;
+
+    public const string SqliteEnsureLevels = """
+        INSERT INTO stock_levels ("PartId", "WarehouseId", "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "UpdatedAt", "Version")
+        SELECT j.value ->> 0, j.value ->> 1, 0, 0, 0, 0, $now, 1 FROM json_each($rows) j WHERE true
+        ON CONFLICT ("PartId", "WarehouseId") DO NOTHING
+        """;
+
+    public const string PostgresReadLevels = """
+        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt"
+        FROM unnest(@parts, @warehouses) AS k(part, warehouse)
+        JOIN stock_levels l ON l."PartId" = k.part AND l."WarehouseId" = k.warehouse
+        LEFT JOIN supplier_stock s ON s."LevelId" = l."Id"
+        """;
+
+    public const string SqliteReadLevels = """
+        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt"
+        FROM json_each($rows) j
+        JOIN stock_levels l ON l."PartId" = j.value ->> 0 AND l."WarehouseId" = j.value ->> 1
+        LEFT JOIN supplier_stock s ON s."LevelId" = l."Id"
+        """;
+
+    /// <summary>
+    /// Sets each level's on hand to the supplier's figure, but only where nothing moved it since it was read (on hand still
+    /// the expected value) and it stays at or above reserved; returns the levels it changed as they now stand. A level left
+    /// out went the slow way (re-read, shortfall handling) — never a lost update.
+    /// </summary>
+    public const string PostgresSetOnHand = """
+        UPDATE stock_levels AS l
+        SET "OnHand" = v.target, "Version" = l."Version" + 1, "UpdatedAt" = @now
+        FROM unnest(@ids, @expected, @targets) AS v(id, expected, target)
+        WHERE l."Id" = v.id AND l."OnHand" = v.expected AND v.target >= l."Reserved"
+        RETURNING l."Id", l."PartId", (SELECT p."Sku" FROM parts p WHERE p."Id" = l."PartId"), l."WarehouseId",
+            (SELECT w."Code" FROM warehouses w WHERE w."Id" = l."WarehouseId"), l."OnHand", l."Reserved", l."ReorderPoint",
+            l."ReorderQuantity", l."Version"
+        """;
+
+    // SQLite's RETURNING may not name the FROM table, so it returns the level's own columns and the caller knows the delta.
+    public const string SqliteSetOnHand = """
+        UPDATE stock_levels
+        SET "OnHand" = v.target, "Version" = stock_levels."Version" + 1, "UpdatedAt" = $now
+        FROM (SELECT j.value ->> 0 AS id, j.value ->> 1 AS expected, j.value ->> 2 AS target FROM json_each($rows) j) AS v
+        WHERE stock_levels."Id" = v.id AND stock_levels."OnHand" = v.expected AND v.target >= stock_levels."Reserved"
+        RETURNING "Id", "PartId", (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId"), "WarehouseId",
+            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId"), "OnHand", "Reserved", "ReorderPoint",
+            "ReorderQuantity", "Version"
+        """;
+
+    public const string PostgresUpsertSnapshot = """
+        INSERT INTO supplier_stock ("LevelId", "SupplierId", "PartId", "WarehouseId", "TheirQuantity", "TheirPriceMinor",
+            "TheirCurrency", "SourceUpdatedAt", "AppliedAt", "LastSeenRunId")
+        SELECT r.level, @supplier, r.part, r.warehouse, r.quantity, r.price, r.currency, r.at, @now, CAST(@run AS uuid)
+        FROM unnest(@levels, @parts, @warehouses, @quantities, @prices, @currencies, @ats)
+            AS r(level, part, warehouse, quantity, price, currency, at)
+        ON CONFLICT ("LevelId") DO UPDATE SET
+            "TheirQuantity" = excluded."TheirQuantity",
+            "TheirPriceMinor" = coalesce(excluded."TheirPriceMinor", supplier_stock."TheirPriceMinor"),
+            "TheirCurrency" = coalesce(excluded."TheirCurrency", supplier_stock."TheirCurrency"),
+            "SourceUpdatedAt" = greatest(excluded."SourceUpdatedAt", supplier_stock."SourceUpdatedAt"),
+            "AppliedAt" = excluded."AppliedAt",
+            "LastSeenRunId" = coalesce(excluded."LastSeenRunId", supplier_stock."LastSeenRunId")
+        """;
+
+    // Times travel as ISO 8601 text, the way EF Core stores DateTime in SQLite, so max() and comparisons stay textual.
+    public const string SqliteUpsertSnapshot = """
+        INSERT INTO supplier_stock ("LevelId", "SupplierId", "PartId", "WarehouseId", "TheirQuantity", "TheirPriceMinor",
+            "TheirCurrency", "SourceUpdatedAt", "AppliedAt", "LastSeenRunId")
+        SELECT j.value ->> 0, $supplier, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+            $now, $run
+        FROM json_each($rows) j WHERE true
+        ON CONFLICT ("LevelId") DO UPDATE SET
+            "TheirQuantity" = excluded."TheirQuantity",
+            "TheirPriceMinor" = coalesce(excluded."TheirPriceMinor", supplier_stock."TheirPriceMinor"),
+            "TheirCurrency" = coalesce(excluded."TheirCurrency", supplier_stock."TheirCurrency"),
+            "SourceUpdatedAt" = max(excluded."SourceUpdatedAt", supplier_stock."SourceUpdatedAt"),
+            "AppliedAt" = excluded."AppliedAt",
+            "LastSeenRunId" = coalesce(excluded."LastSeenRunId", supplier_stock."LastSeenRunId")
+        """;
+
+    /// <summary>Remembers event ids; returns those not seen before (the others are repeats and must not apply again).</summary>
+    public const string PostgresClaimEvents = """
+        INSERT INTO supplier_events ("SupplierId", "EventId", "SeenAt")
+        SELECT @supplier, e, @now FROM unnest(@events) AS e
+        ON CONFLICT ("SupplierId", "EventId") DO NOTHING
+        RETURNING "EventId"
+        """;
+
+    public const string SqliteClaimEvents = """
+        INSERT INTO supplier_events ("SupplierId", "EventId", "SeenAt")
+        SELECT $supplier, j.value, $now FROM json_each($rows) j WHERE true
+        ON CONFLICT ("SupplierId", "EventId") DO NOTHING
+        RETURNING "EventId"
+        """;
+
+    /// <summary>PostgreSQL: one apply per supplier at a time (push worker and pull sync), until the transaction ends.</summary>
+    public const string PostgresApplyLock = "SELECT pg_advisory_xact_lock(7412093, @supplier::int)";
+
+    public static async Task LockSupplierAsync(AppDbContext db, long supplierId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            // SQLite needs nothing: its transactions begin IMMEDIATE and exclude every other writer.
+            await ExecuteAsync(db, PostgresApplyLock, ct, ("supplier", (object)(int)supplierId));
+        }
+    }
+
+    public static Task EnsureLevelsAsync(AppDbContext db, IReadOnlyCollection<(long Part, long Warehouse)> keys, DateTime now, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? ExecuteAsync(db, PostgresEnsureLevels, ct,
+                ("parts", keys.Select(k => k.Part).ToArray()), ("warehouses", keys.Select(k => k.Warehouse).ToArray()), ("now", now))
+            : ExecuteAsync(db, SqliteEnsureLevels, ct,
+                ("$rows", JsonSerializer.Serialize(keys.Select(k => new[] { k.Part, k.Warehouse }))), ("$now", now));
+
+    public static Task<List<LevelState>> ReadLevelsAsync(AppDbContext db, IReadOnlyCollection<(long Part, long Warehouse)> keys, CancellationToken ct) =>
+        QueryAsync(db,
+            db.Database.IsNpgsql() ? PostgresReadLevels : SqliteReadLevels,
+            r => new LevelState(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetInt32(4),
+                r.IsDBNull(5) ? null : DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc)),
+            ct,
+            db.Database.IsNpgsql()
+                ? [("parts", keys.Select(k => k.Part).ToArray()), ("warehouses", keys.Select(k => k.Warehouse).ToArray())]
+                : [("$rows", JsonSerializer.Serialize(keys.Select(k => new[] { k.Part, k.Warehouse })))]);
+
+    /// <summary>Sets on hand where the level is as expected; returns the changed levels (deltas filled in from the expectation).</summary>
+    public static async Task<List<LevelChange>> SetOnHandAsync(
+        AppDbContext db, IReadOnlyList<(long LevelId, int Expected, int Target)> rows, DateTime now, CancellationToken ct)
+    {
+        var expected = rows.ToDictionary(r => r.LevelId, r => r.Expected);
+        var postgres = db.Database.IsNpgsql();
+        var changed = await QueryAsync(db, postgres ? PostgresSetOnHand : SqliteSetOnHand,
+            r => new LevelChange(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetInt32(5),
+                r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), 0, 0),
+            ct,
+            postgres
+                ? [("ids", rows.Select(r => r.LevelId).ToArray()), ("expected", rows.Select(r => r.Expected).ToArray()),
+                    ("targets", rows.Select(r => r.Target).ToArray()), ("now", now)]
+                : [("$rows", JsonSerializer.Serialize(rows.Select(r => new[] { r.LevelId, r.Expected, r.Target }))), ("$now", now)]);
+        return [.. changed.Select(c => c with { DeltaOnHand = c.OnHand - expected[c.LevelId] })];
+    }
+
+    public static Task UpsertSnapshotAsync(
+        AppDbContext db, long supplierId, Guid? runId, IReadOnlyList<SnapshotRow> rows, DateTime now, CancellationToken ct) =>
+        db.Database.IsNpgsql()
+            ? ExecuteAsync(db, PostgresUpsertSnapshot, ct,
+                ("supplier", supplierId), ("now", now), ("run", (object?)runId ?? DBNull.Value),
+                ("levels", rows.Select(r => r.LevelId).ToArray()), ("parts", rows.Select(r => r.PartId).ToArray()),
+                ("warehouses", rows.Select(r => r.WarehouseId).ToArray()), ("quantities", rows.Select(r => r.Quantity).ToArray()),
+                ("prices", rows.Select(r => r.PriceMinor).ToArray()), ("currencies", rows.Select(r => r.Currency).ToArray()),
+                ("ats", rows.Select(r => r.SourceUpdatedAt).ToArray()))
+            : ExecuteAsync(db, SqliteUpsertSnapshot, ct,
+                ("$supplier", supplierId), ("$now", now), ("$run", (object?)runId?.ToString().ToUpperInvariant() ?? DBNull.Value),
+                ("$rows", JsonSerializer.Serialize(rows.Select(r => new object?[]
+                {
+                    r.LevelId, r.PartId, r.WarehouseId, r.Quantity, r.PriceMinor, r.Currency, SqliteTime(r.SourceUpdatedAt),
+                }))));
+
+    public static async Task<HashSet<string>> ClaimEventsAsync(
+        AppDbContext db, long supplierId, IReadOnlyCollection<string> eventIds, DateTime now, CancellationToken ct)
+    {
+        var fresh = await QueryAsync(db, db.Database.IsNpgsql() ? PostgresClaimEvents : SqliteClaimEvents, r => r.GetString(0), ct,
+            db.Database.IsNpgsql()
+                ? [("supplier", supplierId), ("now", now), ("events", eventIds.ToArray())]
+                : [("$supplier", supplierId), ("$now", now), ("$rows", JsonSerializer.Serialize(eventIds))]);
+        return [.. fresh];
+    }
+
+    /// <summary>EF Core's SQLite text form of a UTC DateTime (<c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>), so stored values compare.</summary>
+    internal static string SqliteTime(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(db, sql, parameters);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(
+        AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Create(db, sql, parameters);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static DbCommand Create(AppDbContext db, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Supplier applies run inside the caller's transaction.");
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}
