@@ -10,6 +10,7 @@ using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
 using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
+using Axle.Api.Features.Suppliers;
 using Axle.Api.Features.Returns;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
@@ -41,6 +42,7 @@ builder.AddPromotions();
 builder.AddShipments();
 builder.AddReturns();
 builder.AddFeedback();
+builder.AddSuppliers();
 
 var app = builder.Build();
 
@@ -89,6 +91,7 @@ app.MapReturns();
 app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
+app.MapSuppliers();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

@@ -53,9 +53,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             .Join(db.Set<Warehouse>(), sw => sw.WarehouseId, w => w.Id, (sw, w) => new { w.Code, w.Id })
             .ToDictionaryAsync(w => w.Code, w => w.Id, StringComparer.OrdinalIgnoreCase, ct);
         var parts = await ResolvePartsAsync(db, context.SupplierId, items, now, ct);
-        var freshEvents = await ClaimEventsAsync(db, context.SupplierId, items, now, ct);
-
-        var groups = new Dictionary<(long Part, long Warehouse), List<ApplyItem>>();
+        var resolved = new List<(ApplyItem Item, long Part, long Warehouse)>(items.Count);
         foreach (var item in items)
         {
             var r = item.Record;
@@ -78,7 +76,15 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
                 continue;
             }
 
-            if (r.EventId is { } eventId && !freshEvents.Remove(eventId))
+            resolved.Add((item, partId, warehouseId));
+        }
+
+        // Only events that could apply are remembered: a dead-lettered one must still apply when it is replayed.
+        var freshEvents = await ClaimEventsAsync(db, context.SupplierId, resolved.Select(x => x.Item), now, ct);
+        var groups = new Dictionary<(long Part, long Warehouse), List<ApplyItem>>();
+        foreach (var (item, partId, warehouseId) in resolved)
+        {
+            if (item.Record.EventId is { } eventId && !freshEvents.Remove(eventId))
             {
                 // Seen before (or twice in this batch): applied once already.
                 ignored++;
@@ -104,6 +110,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         var levels = (await SupplierStockSql.ReadLevelsAsync(db, keys, ct)).ToDictionary(l => (l.PartId, l.WarehouseId));
 
         var plans = new List<Plan>(groups.Count);
+        var refusedEvents = new List<string>();
         foreach (var (key, list) in groups)
         {
             var level = levels[key];
@@ -112,6 +119,11 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             foreach (var refused in plan.Refused)
             {
                 rejected++;
+                if (refused.Record.EventId is { } refusedEvent)
+                {
+                    refusedEvents.Add(refusedEvent);
+                }
+
                 db.Add(DeadLetterFor(context, refused, NegativeStock, "delta",
                     $"The delta would take on hand below zero (on hand {level.OnHand}).", now));
             }
@@ -120,6 +132,11 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             {
                 plans.Add(plan);
             }
+        }
+
+        if (refusedEvents.Count > 0)
+        {
+            await db.Set<SupplierEvent>().Where(e => e.SupplierId == context.SupplierId && refusedEvents.Contains(e.EventId)).ExecuteDeleteAsync(ct);
         }
 
         var entry = new LedgerEntry(MovementReason.SupplierSync, context.ReferenceType, context.ReferenceId, "supplier:" + context.SupplierCode);
@@ -271,7 +288,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
     }
 
     private static async Task<HashSet<string>> ClaimEventsAsync(
-        AppDbContext db, long supplierId, IReadOnlyList<ApplyItem> items, DateTime now, CancellationToken ct)
+        AppDbContext db, long supplierId, IEnumerable<ApplyItem> items, DateTime now, CancellationToken ct)
     {
         var ids = items.Where(i => i.Record.EventId is not null).Select(i => i.Record.EventId!).Distinct(StringComparer.Ordinal).ToList();
         return ids.Count == 0 ? [] : await SupplierStockSql.ClaimEventsAsync(db, supplierId, ids, now, ct);

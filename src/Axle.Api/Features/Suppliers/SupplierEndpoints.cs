@@ -1,0 +1,112 @@
+using Axle.Api.Features.DeadLetters;
+using Axle.Api.Platform.Hosting;
+using Axle.Api.Platform.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Axle.Api.Features.Suppliers;
+
+/// <summary>
+/// Suppliers and synchronisation: supplier records with their warehouses, part lists, mappings and secrets; the signed push
+/// webhook into the inbox and the worker that applies it; dead letters of what could not apply.
+/// </summary>
+public static class SupplierEndpoints
+{
+    public static WebApplicationBuilder AddSuppliers(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SupplierOptions>().BindConfiguration(SupplierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SupplierSecrets>();
+        services.AddSingleton<SupplierMetrics>();
+        services.AddSingleton<InstanceIdentity>();
+        services.AddScoped<SupplierStockApplier>();
+        services.AddScoped<IDeadLetterReplayer, SupplierDeadLetterReplayer>();
+        services.AddWorker<SupplierInboxWorker>();
+        return builder;
+    }
+
+    public static WebApplication MapSuppliers(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/suppliers").WithTags("Suppliers").RequireAuthorization(Policies.Admin);
+        group.MapPost("/", CreateSupplier.Handle)
+            .WithName("CreateSupplier")
+            .WithSummary("Register a supplier; the answer shows its webhook signing secret once")
+            .WithDescription("Admin. code: 2-32 upper-case letters, digits, '-' or '_', unique (409 supplier_code_taken). warehouses: " +
+                "codes of the warehouses whose stock this supplier is authoritative for (each owned by at most one supplier, 409 " +
+                "warehouse_owned). mapping: how its feed records map (validated; omitted = Axle's own push format). ipAllowList: " +
+                "IP addresses or CIDR networks the push webhook accepts it from (empty = any). applyPrices: its prices set " +
+                "selling prices. autoCorrect: reconciliation corrects levels instead of only reporting. webhookSecret (whsec_…) " +
+                "is in this answer only; rotate it with secret:rotate.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", ListSuppliers.Handle)
+            .WithName("ListSuppliers")
+            .WithSummary("Suppliers by id")
+            .WithDescription("Admin. ?active=true|false filters. Cursor-paginated (limit ≤ 100). Never shows secrets.");
+        group.MapGet("/{id:long}", GetSupplier.Handle)
+            .WithName("GetSupplier")
+            .WithSummary("One supplier (no secrets), with its ETag")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id:long}", PatchSupplier.Handle)
+            .WithName("PatchSupplier")
+            .WithSummary("Change a supplier's name, state, warehouses, mapping, allow-list or policies")
+            .WithDescription("Requires If-Match (428 without, 412 stale). Members present change; warehouses and ipAllowList replace " +
+                "the lists; mapping null returns to Axle's push format.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        group.MapDelete("/{id:long}", DeleteSupplier.Handle)
+            .WithName("DeleteSupplier")
+            .WithSummary("Remove a supplier (its warehouses and their stock stay)")
+            .WithDescription("Requires If-Match. Removes the part list, snapshot, sync runs and remembered event ids; pushes not " +
+                "applied yet are dropped. PATCH active=false pauses a supplier instead.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        group.MapPost("/{id:long}/secret:rotate", RotateSupplierSecret.Handle)
+            .WithName("RotateSupplierSecret")
+            .WithSummary("New webhook signing secret (shown once); the old one verifies until previousSecretValidUntil")
+            .WithDescription("The grace period is Suppliers:SecretRotationGrace (default 24 h). During it, pushes signed with either " +
+                "secret verify, so the supplier can switch without losing any.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/parts", SupplierParts.List)
+            .WithName("ListSupplierParts")
+            .WithSummary("The supplier's part numbers and the Axle parts they mean")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:long}/parts", SupplierParts.Add)
+            .WithName("AddSupplierParts")
+            .WithSummary("Add or repoint supplier part numbers (up to 1,000 per call)")
+            .WithDescription("{items: [{supplierPartNumber, sku}]}. Numbers are matched as the catalog normalises part numbers " +
+                "(case and punctuation ignored). Unknown SKUs → 400, nothing changed. Records naming a number not in the list are " +
+                "matched to a part by SKU, manufacturer part number or interchange number when exactly one part matches; " +
+                "otherwise they are dead-lettered as unknown_part and can be replayed after the number is added here.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapPost("/api/v1/inventory/updates", PushUpdates.Handle)
+            .WithTags("Suppliers")
+            .AllowAnonymous()
+            .WithMetadata(new RequestSizeLimitAttribute(16 * 1024 * 1024))
+            .WithName("SupplierInventoryUpdates")
+            .WithSummary("Supplier push webhook: stock and price changes, applied asynchronously")
+            .WithDescription("Signed per Standard Webhooks (webhook-id, webhook-timestamp within 5 minutes, webhook-signature " +
+                "v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{raw body}\"> with the supplier's whsec_ secret, or the previous " +
+                "one during a rotation's grace). Unknown or inactive supplier, bad signature, stale timestamp → 401 naming none. " +
+                "Body {supplierId, events: [{eventId, sku | supplierPartNumber, warehouseCode, quantity | delta, price?: {amount, " +
+                "currency}, occurredAt}]} with 1 to Suppliers:MaxPushEvents (1000) events, at most Suppliers:MaxPushBytes (1 MB, " +
+                "413 above). Stored durably under the webhook-id and answered 202 before anything is applied; the same webhook-id " +
+                "again is answered 202 with duplicate=true and not stored twice. A worker then applies each event: repeated " +
+                "eventIds and events older than the newest applied for their SKU and warehouse are ignored; events that cannot " +
+                "apply (unknown part or warehouse, invalid fields, a delta below zero) go to dead letters while the rest apply. " +
+                "With an IP allow-list on the supplier, other addresses → 403 (after the signature is verified).")
+            .Accepts<object>("application/json")
+            .Produces<PushUpdates.Response>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapDeadLetters();
+        return app;
+    }
+}

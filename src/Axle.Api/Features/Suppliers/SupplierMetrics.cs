@@ -1,0 +1,38 @@
+using System.Diagnostics.Metrics;
+using Axle.Api.Platform.Observability;
+
+namespace Axle.Api.Features.Suppliers;
+
+/// <summary>Supplier sync instruments on Axle's meter (scraped at <c>/metrics</c>).</summary>
+public sealed class SupplierMetrics
+{
+    public SupplierMetrics(AxleMetrics metrics)
+    {
+        var meter = metrics.Meter;
+        Pushes = meter.CreateCounter<long>("axle.supplier.pushes", description: "Supplier webhook calls by result (accepted, duplicate, unauthorized, invalid).");
+        Records = meter.CreateCounter<long>("axle.supplier.records", description: "Supplier records by source (push, pull) and outcome (applied, unchanged, rejected, ignored).");
+        UpdateDelay = meter.CreateHistogram<double>("axle.supplier.update_delay", unit: "s",
+            description: "Inventory update delay: supplier event time to applied, per changed level.");
+        SyncRuns = meter.CreateCounter<long>("axle.supplier.sync_runs", description: "Finished sync runs by mode and status.");
+        SyncRetries = meter.CreateCounter<long>("axle.supplier.sync_retries", description: "Feed requests retried.");
+        ThrottleWait = meter.CreateCounter<double>("axle.supplier.throttle_wait", unit: "s", description: "Time sync runs waited on rate limits.");
+        DeadLetters = meter.CreateCounter<long>("axle.dead_letters.created", description: "Dead letters written, by source and code.");
+    }
+
+    public Counter<long> Pushes { get; }
+    public Counter<long> Records { get; }
+    public Histogram<double> UpdateDelay { get; }
+    public Counter<long> SyncRuns { get; }
+    public Counter<long> SyncRetries { get; }
+    public Counter<double> ThrottleWait { get; }
+    public Counter<long> DeadLetters { get; }
+
+    public void Count(string source, PageTally tally)
+    {
+        var s = new KeyValuePair<string, object?>("source", source);
+        Records.Add(tally.Applied, s, new("outcome", "applied"));
+        Records.Add(tally.Unchanged, s, new("outcome", "unchanged"));
+        Records.Add(tally.Rejected, s, new("outcome", "rejected"));
+        Records.Add(tally.Ignored, s, new("outcome", "ignored"));
+    }
+}
