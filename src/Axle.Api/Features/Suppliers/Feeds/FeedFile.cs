@@ -114,7 +114,7 @@ public sealed class FeedFile : IAsyncDisposable
             FeedFailure? failure = null;
             try
             {
-                while (records.Count + failures.Count < Request.Settings.PageSize && await ReadNextAsync(ct))
+                while (records.Count + failures.Count < Request.Settings.EffectivePageSize && await ReadNextAsync(ct))
                 {
                 }
             }
@@ -127,7 +127,7 @@ public sealed class FeedFile : IAsyncDisposable
                 failure = classified;
             }
 
-            if (failure is null && records.Count + failures.Count < Request.Settings.PageSize)
+            if (failure is null && records.Count + failures.Count < Request.Settings.EffectivePageSize)
             {
                 done = true;
                 if (records.Count + failures.Count == 0)

@@ -120,6 +120,8 @@ public sealed record FeedSettings
 
     public bool IsFile => Format is FeedFormat.CsvFile or FeedFormat.JsonFile;
 
+    internal int EffectivePageSize => Math.Clamp(PageSize, 1, MaxPageSize);
+
     public IReadOnlyDictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, List<string>>();

@@ -16,8 +16,6 @@ public static class FeedsSetup
         services.AddOptions<FeedClientOptions>().BindConfiguration(FeedClientOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.AttemptTimeout <= o.TotalTimeout, "Suppliers:Feeds:AttemptTimeout must not exceed TotalTimeout.")
-            .Validate(o => o.BreakerSamplingDuration >= 2 * o.AttemptTimeout || o.BreakerSamplingDuration >= TimeSpan.FromSeconds(1),
-                "Suppliers:Feeds:BreakerSamplingDuration is too short.")
             .ValidateOnStart();
         services.AddOutboundUrlGuard();
         services.TryAddSingleton(TimeProvider.System);

@@ -139,9 +139,13 @@ internal sealed class SupplierFeedClient
         return new FeedFile(response, request, options, stats);
     }
 
+    // Settings are validated on save, but a stored document is still input: out-of-range values fall back or are clamped
+    // (a zero timeout would mean no timeout to Polly, a zero rate no permits ever).
     private FeedCallState NewState(FeedRequest request, long? bufferLimit) =>
-        new(request.SupplierKey, request.Settings.RateLimitPerMinute,
-            request.Settings.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.AttemptTimeout, bufferLimit);
+        new(request.SupplierKey,
+            request.Settings.RateLimitPerMinute is { } rate ? Math.Clamp(rate, 1, 60_000) : null,
+            request.Settings.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 600)) : options.AttemptTimeout,
+            bufferLimit);
 
     private static Uri? PageUri(FeedRequest request, int page)
     {
@@ -155,7 +159,7 @@ internal sealed class SupplierFeedClient
         var query = new List<KeyValuePair<string, string?>>();
         if (settings.Format == FeedFormat.JsonCursor)
         {
-            query.Add(new(p.LimitParam, settings.PageSize.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new(p.LimitParam, settings.EffectivePageSize.ToString(CultureInfo.InvariantCulture)));
             if (request.Cursor is not null)
             {
                 query.Add(new(p.CursorParam, request.Cursor));
@@ -164,7 +168,7 @@ internal sealed class SupplierFeedClient
         else
         {
             query.Add(new(p.PageParam, page.ToString(CultureInfo.InvariantCulture)));
-            query.Add(new(p.PageSizeParam, settings.PageSize.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new(p.PageSizeParam, settings.EffectivePageSize.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (request.UpdatedSince is { } since)
@@ -407,7 +411,7 @@ internal sealed class SupplierFeedClient
 
         int? nextPage = totalPages is { } known
             ? (page < known ? page + 1 : null)
-            : (index >= request.Settings.PageSize ? page + 1 : null);
+            : (index >= request.Settings.EffectivePageSize ? page + 1 : null);
         return new FeedPageResult { Records = records, RecordFailures = rejected, NextPage = nextPage, TotalPages = totalPages };
     }
 
