@@ -42,7 +42,10 @@ public sealed class PushOptions
 
     public bool IncludePrice { get; set; }
 
-    /// <summary>This many batches are delivered a second time with the same webhook-id and body (at-least-once delivery).</summary>
+    /// <summary>
+    /// This many batches (the first correctly signed ones) are delivered a second time, after all others, with the same
+    /// webhook-id and body (at-least-once delivery).
+    /// </summary>
     public int DuplicateDeliveries { get; set; }
 
     /// <summary>This many batches (from the second on) start with an exact copy of an event from the batch before, eventId included.</summary>
@@ -51,10 +54,10 @@ public sealed class PushOptions
     /// <summary>This many batches carry, after their first event, an older event for the same part (earlier occurredAt).</summary>
     public int OutOfOrderBatches { get; set; }
 
-    /// <summary>This many batches are signed with the wrong key.</summary>
+    /// <summary>The first this-many batches are signed with the wrong key.</summary>
     public int BadSignatures { get; set; }
 
-    /// <summary>This many batches carry a timestamp <see cref="StaleBy"/> in the past (outside a 5-minute tolerance).</summary>
+    /// <summary>The batches after the badly signed ones, this many, carry a timestamp <see cref="StaleBy"/> in the past.</summary>
     public int StaleTimestamps { get; set; }
 
     public TimeSpan StaleBy { get; set; } = TimeSpan.FromMinutes(10);
@@ -130,8 +133,10 @@ public static class WebhookPusher
                 b >= options.BadSignatures && b < options.BadSignatures + options.StaleTimestamps));
         }
 
-        // Redeliveries go last so the first copy has normally been acknowledged before the repeat arrives.
-        for (var b = 0; b < Math.Min(options.DuplicateDeliveries, batches); b++)
+        // Redeliveries go last so the first copy has normally been acknowledged before the repeat arrives, and repeat
+        // correctly signed batches so a receiver's dedupe (not its signature check) is what gets exercised.
+        var firstRepeat = Math.Min(options.BadSignatures + options.StaleTimestamps, batches);
+        for (var b = firstRepeat; b < Math.Min(firstRepeat + options.DuplicateDeliveries, batches); b++)
         {
             plan.Add(plan[b] with { });
         }
