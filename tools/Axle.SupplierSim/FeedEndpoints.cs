@@ -260,7 +260,8 @@ internal static class FeedEndpoints
         if (match.Count > 0)
         {
             notModified = EntityTagHeaderValue.TryParseList(match, out var tags)
-                && tags.Any(t => t.Tag == "*" || (!t.IsWeak && t.Tag.Value == etag));
+                // If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x".
+                && tags.Any(t => t.Tag == "*" || t.Tag.Value == etag);
         }
         else
         {

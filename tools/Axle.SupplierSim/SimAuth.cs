@@ -22,7 +22,7 @@ internal sealed class SimAuth(SimulatorOptions options)
             case SimAuthMode.ApiKey:
                 return Same(request.Headers["X-Api-Key"].ToString(), options.ApiKey);
             case SimAuthMode.Basic:
-                return ReadBasic(request) is { } basic && Same(basic.User, options.BasicUser) && Same(basic.Password, options.BasicPassword);
+                return ReadBasic(request, formEncoded: false) is { } basic && Same(basic.User, options.BasicUser) && Same(basic.Password, options.BasicPassword);
             default:
                 var header = request.Headers.Authorization.ToString();
                 return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
@@ -61,7 +61,7 @@ internal sealed class SimAuth(SimulatorOptions options)
             return Results.Json(new { error = "unsupported_grant_type" }, statusCode: 400);
         }
 
-        var basic = ReadBasic(request);
+        var basic = ReadBasic(request, formEncoded: true);
         var id = basic?.User ?? form["client_id"].ToString();
         var secret = basic?.Password ?? form["client_secret"].ToString();
         if (!Same(id, options.ClientId) || !Same(secret, options.ClientSecret))
@@ -79,7 +79,8 @@ internal sealed class SimAuth(SimulatorOptions options)
         });
     }
 
-    private static (string User, string Password)? ReadBasic(HttpRequest request)
+    // OAuth2 client authentication form-encodes id and secret before Basic encoding (RFC 6749 2.3.1); plain Basic does not.
+    private static (string User, string Password)? ReadBasic(HttpRequest request, bool formEncoded)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header)
             || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
@@ -91,7 +92,13 @@ internal sealed class SimAuth(SimulatorOptions options)
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
             var colon = text.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? null : (Uri.UnescapeDataString(text[..colon]), Uri.UnescapeDataString(text[(colon + 1)..]));
+            if (colon < 0)
+            {
+                return null;
+            }
+
+            var (user, password) = (text[..colon], text[(colon + 1)..]);
+            return formEncoded ? (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)) : (user, password);
         }
         catch (FormatException)
         {

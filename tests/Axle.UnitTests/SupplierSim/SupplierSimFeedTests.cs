@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axle.SupplierSim;
@@ -100,16 +101,18 @@ public sealed class SupplierSimFeedTests
         var etag = first.Headers.ETag!;
         Assert.False(etag.IsWeak);
         using var again = await http.SendAsync(Get("feed/stock?limit=10", h => h.IfNoneMatch.Add(etag)), Ct);
+        using var weak = await http.SendAsync(Get("feed/stock?limit=10", h => h.IfNoneMatch.Add(new EntityTagHeaderValue(etag.Tag, isWeak: true))), Ct);
         using var otherRequest = await http.SendAsync(Get("feed/stock?limit=11", h => h.IfNoneMatch.Add(etag)), Ct);
         sim.Catalog.ChangeRandom(1);
         using var afterChange = await http.SendAsync(Get("feed/stock?limit=10", h => h.IfNoneMatch.Add(etag)), Ct);
 
         Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
         Assert.Empty(await again.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotModified, weak.StatusCode);
         Assert.Equal(HttpStatusCode.OK, otherRequest.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterChange.StatusCode);
         Assert.NotEqual(etag, afterChange.Headers.ETag);
-        Assert.Equal(1, sim.Stats.NotModified);
+        Assert.Equal(2, sim.Stats.NotModified);
     }
 
     [Fact]
