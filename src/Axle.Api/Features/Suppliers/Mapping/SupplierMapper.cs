@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -36,6 +37,9 @@ public sealed class SupplierMapper
     private const decimal MaxRawQuantity = 1_000_000_000_000m;
     private const decimal MaxRawPrice = 1_000_000_000_000_000m;
     private const decimal MaxRate = 1_000_000m;
+
+    // SearchValues rather than ContainsAnyInRange, which allocated on every call when measured.
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(Enumerable.Range(0, 32).Select(c => (char)c).ToArray());
 
     private static readonly decimal[] PowersOfTen = [1m, 10m, 100m, 1_000m, 10_000m, 100_000m, 1_000_000m];
 
@@ -335,22 +339,24 @@ public sealed class SupplierMapper
         each = 0;
         var min = isDelta ? -MaxQuantity : 0;
         var scaled = Math.Abs(value) <= MaxRawQuantity ? value * factor : decimal.MaxValue;
-        var per = unitCode is null ? factor == 1 ? "" : $" (×{factor})" : $" ({unitCode} ×{factor})";
         if (scaled < min || scaled > MaxQuantity)
         {
             return new RecordRejection(RejectionCodes.InvalidQuantity, field.Text,
-                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{per}; in each it must be from {min:N0} to {MaxQuantity:N0}.");
+                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{Per(factor, unitCode)}; in each it must be from {min:N0} to {MaxQuantity:N0}.");
         }
 
         if (scaled != decimal.Truncate(scaled))
         {
             return new RecordRejection(RejectionCodes.FractionalQuantity, field.Text,
-                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{per}, which is {scaled.ToString(CultureInfo.InvariantCulture)} each; only whole parts are stocked.");
+                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{Per(factor, unitCode)}, which is {scaled.ToString(CultureInfo.InvariantCulture)} each; only whole parts are stocked.");
         }
 
         each = (int)scaled;
         return null;
     }
+
+    private static string Per(int factor, string? unitCode) =>
+        unitCode is not null ? $" ({unitCode} ×{factor})" : factor == 1 ? "" : $" (×{factor})";
 
     private RecordRejection? ConvertPrice(JsonElement root, Span<char> buffer, decimal amount, out long minor)
     {
@@ -460,7 +466,7 @@ public sealed class SupplierMapper
             return null;
         }
 
-        if (read.Length > maxLength || read.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (read.Length > maxLength || read.AsSpan().ContainsAny(ControlCharacters))
         {
             return new RecordRejection(RejectionCodes.InvalidIdentifier, path.Text,
                 $"{path} is '{Clip(read)}'; it must be at most {maxLength} characters without control characters.");
