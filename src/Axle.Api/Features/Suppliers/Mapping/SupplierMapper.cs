@@ -287,7 +287,7 @@ public sealed class SupplierMapper
 
         if (warehouseCodes is not { } table)
         {
-            var rejection = ReadIdentifier(root, warehouse, SupplierMapping.MaxCodeLength, out var read);
+            var rejection = Identifier(warehouse, found, value, SupplierMapping.MaxCodeLength, out var read);
             code = read ?? code;
             return rejection;
         }
@@ -441,10 +441,12 @@ public sealed class SupplierMapper
     }
 
     /// <summary>A string (or a number, for numeric part numbers) as a trimmed string; null when absent or blank.</summary>
-    private static RecordRejection? ReadIdentifier(JsonElement root, FieldPath path, int maxLength, out string? text)
+    private static RecordRejection? ReadIdentifier(JsonElement root, FieldPath path, int maxLength, out string? text) =>
+        Identifier(path, path.Find(root, out var value), value, maxLength, out text);
+
+    private static RecordRejection? Identifier(FieldPath path, PathLookup found, JsonElement value, int maxLength, out string? text)
     {
         text = null;
-        var found = path.Find(root, out var value);
         if (found == PathLookup.Missing)
         {
             return null;
