@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -36,6 +37,9 @@ public sealed class SupplierMapper
     private const decimal MaxRawQuantity = 1_000_000_000_000m;
     private const decimal MaxRawPrice = 1_000_000_000_000_000m;
     private const decimal MaxRate = 1_000_000m;
+
+    // SearchValues rather than ContainsAnyInRange, which allocated on every call when measured.
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(Enumerable.Range(0, 32).Select(c => (char)c).ToArray());
 
     private static readonly decimal[] PowersOfTen = [1m, 10m, 100m, 1_000m, 10_000m, 100_000m, 1_000_000m];
 
@@ -283,7 +287,7 @@ public sealed class SupplierMapper
 
         if (warehouseCodes is not { } table)
         {
-            var rejection = ReadIdentifier(root, warehouse, SupplierMapping.MaxCodeLength, out var read);
+            var rejection = Identifier(warehouse, found, value, SupplierMapping.MaxCodeLength, out var read);
             code = read ?? code;
             return rejection;
         }
@@ -335,22 +339,24 @@ public sealed class SupplierMapper
         each = 0;
         var min = isDelta ? -MaxQuantity : 0;
         var scaled = Math.Abs(value) <= MaxRawQuantity ? value * factor : decimal.MaxValue;
-        var per = unitCode is null ? factor == 1 ? "" : $" (×{factor})" : $" ({unitCode} ×{factor})";
         if (scaled < min || scaled > MaxQuantity)
         {
             return new RecordRejection(RejectionCodes.InvalidQuantity, field.Text,
-                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{per}; in each it must be from {min:N0} to {MaxQuantity:N0}.");
+                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{Per(factor, unitCode)}; in each it must be from {min:N0} to {MaxQuantity:N0}.");
         }
 
         if (scaled != decimal.Truncate(scaled))
         {
             return new RecordRejection(RejectionCodes.FractionalQuantity, field.Text,
-                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{per}, which is {scaled.ToString(CultureInfo.InvariantCulture)} each; only whole parts are stocked.");
+                $"{field} is {value.ToString(CultureInfo.InvariantCulture)}{Per(factor, unitCode)}, which is {scaled.ToString(CultureInfo.InvariantCulture)} each; only whole parts are stocked.");
         }
 
         each = (int)scaled;
         return null;
     }
+
+    private static string Per(int factor, string? unitCode) =>
+        unitCode is not null ? $" ({unitCode} ×{factor})" : factor == 1 ? "" : $" (×{factor})";
 
     private RecordRejection? ConvertPrice(JsonElement root, Span<char> buffer, decimal amount, out long minor)
     {
@@ -435,10 +441,12 @@ public sealed class SupplierMapper
     }
 
     /// <summary>A string (or a number, for numeric part numbers) as a trimmed string; null when absent or blank.</summary>
-    private static RecordRejection? ReadIdentifier(JsonElement root, FieldPath path, int maxLength, out string? text)
+    private static RecordRejection? ReadIdentifier(JsonElement root, FieldPath path, int maxLength, out string? text) =>
+        Identifier(path, path.Find(root, out var value), value, maxLength, out text);
+
+    private static RecordRejection? Identifier(FieldPath path, PathLookup found, JsonElement value, int maxLength, out string? text)
     {
         text = null;
-        var found = path.Find(root, out var value);
         if (found == PathLookup.Missing)
         {
             return null;
@@ -460,7 +468,7 @@ public sealed class SupplierMapper
             return null;
         }
 
-        if (read.Length > maxLength || read.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+        if (read.Length > maxLength || read.AsSpan().ContainsAny(ControlCharacters))
         {
             return new RecordRejection(RejectionCodes.InvalidIdentifier, path.Text,
                 $"{path} is '{Clip(read)}'; it must be at most {maxLength} characters without control characters.");
