@@ -155,7 +155,8 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             }
         }
 
-        foreach (var change in changes.Where(c => c.DeltaOnHand != 0))
+        // The slow path's StockLedger.TryApplyAsync wrote its own movements; the bulk statement's changes need theirs.
+        foreach (var change in setDone)
         {
             StockLedger.Record(db, change, entry, now);
         }
