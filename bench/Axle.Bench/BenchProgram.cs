@@ -27,6 +27,8 @@ internal static class BenchProgram
           Axle.Bench reserve-uniform --connection "<postgres cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--skus 100000] [--concurrency 1,32] [--duration 15] [--warmup 3]
                          [--max-requests 200000] [--pgbench pgbench] [--server-pid PID] [--out bench/results/<name>.json]
+          Axle.Bench supplier-push --connection "<postgres cs>" --email <admin> --password <pw> [--url http://127.0.0.1:5090]
+                         [--skus 20000] [--events 100000] [--batch 100] [--concurrency 8] [--drain-timeout 300]
           Axle.Bench checkout --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 3]
                          [--hot-stock 300] [--hot-concurrency 32] [--server-pid PID] [--out bench/results/<name>.json]
@@ -62,6 +64,8 @@ internal static class BenchProgram
                     return await ReserveHotCommand.RunAsync(ReserveHotSettings.From(options), Console.Out, cts.Token);
                 case "checkout":
                     return await CheckoutCommand.RunAsync(CheckoutSettings.From(options), Console.Out, cts.Token);
+                case "supplier-push":
+                    return await Suppliers.SupplierPushCommand.RunAsync(Suppliers.SupplierPushSettings.From(options), Console.Out, cts.Token);
                 case "reserve-uniform":
                     return await ReserveUniformCommand.RunAsync(ReserveUniformSettings.From(options), Console.Out, cts.Token);
                 default:

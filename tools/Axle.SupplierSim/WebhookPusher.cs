@@ -129,7 +129,10 @@ public static class WebhookPusher
         var plan = new List<Delivery>(batches + options.DuplicateDeliveries);
         for (var b = 0; b < batches; b++)
         {
-            plan.Add(new Delivery($"msg_{run}_{b:D7}", BuildBody(catalog, options, rows, run, b), b < options.BadSignatures,
+            // Built when first sent, so occurredAt is the moment of sending (the update delay is measured from it); a
+            // redelivery shares the same body.
+            var batch = b;
+            plan.Add(new Delivery($"msg_{run}_{b:D7}", new Lazy<byte[]>(() => BuildBody(catalog, options, rows, run, batch)), b < options.BadSignatures,
                 b >= options.BadSignatures && b < options.BadSignatures + options.StaleTimestamps));
         }
 
@@ -183,7 +186,7 @@ public static class WebhookPusher
             [.. plan.Select(d => d.Id)]);
     }
 
-    private sealed record Delivery(string Id, byte[] Body, bool BadSignature, bool Stale);
+    private sealed record Delivery(string Id, Lazy<byte[]> Body, bool BadSignature, bool Stale);
 
     private static HttpRequestMessage Sign(Delivery delivery, PushOptions options)
     {
@@ -192,17 +195,18 @@ public static class WebhookPusher
         var secret = delivery.BadSignature ? NewSecret() : options.Secret;
         var request = new HttpRequestMessage(HttpMethod.Post, options.Url)
         {
-            Content = new ByteArrayContent(delivery.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+            Content = new ByteArrayContent(delivery.Body.Value) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         request.Headers.Add("webhook-id", delivery.Id);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", Sign(secret, delivery.Id, timestamp, delivery.Body));
+        request.Headers.Add("webhook-signature", Sign(secret, delivery.Id, timestamp, delivery.Body.Value));
         return request;
     }
 
     private static byte[] BuildBody(StockCatalog catalog, PushOptions options, List<StockRow> rows, string run, int batch)
     {
-        var occurred = options.Clock.GetUtcNow().ToUnixTimeSeconds();
+        // Milliseconds: the update delay Axle reports (occurredAt → applied) must not carry a second of truncation.
+        var occurred = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
@@ -223,7 +227,7 @@ public static class WebhookPusher
                 if (i == first && batch < options.OutOfOrderBatches)
                 {
                     // An older state of the same part, sent after the newer one.
-                    WriteEvent(writer, catalog, options, rows, run, i, occurred - 60, eventSuffix: "_old", quantityShift: 5);
+                    WriteEvent(writer, catalog, options, rows, run, i, occurred - 60_000, eventSuffix: "_old", quantityShift: 5);
                 }
             }
 
@@ -256,7 +260,7 @@ public static class WebhookPusher
             writer.WriteNumber("quantity", (row.Qty * (isCase ? StockCatalog.CaseSize : 1)) + quantityShift);
         }
 
-        writer.WriteString("occurredAt", DateTime.UnixEpoch.AddSeconds(occurred));
+        writer.WriteString("occurredAt", DateTime.UnixEpoch.AddMilliseconds(occurred));
         if (options.IncludePrice)
         {
             writer.WriteStartObject("price");
