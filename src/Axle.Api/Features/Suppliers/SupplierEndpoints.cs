@@ -1,4 +1,6 @@
 using Axle.Api.Features.DeadLetters;
+using Axle.Api.Features.Suppliers.Feeds;
+using Axle.Api.Features.Suppliers.Sync;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +23,11 @@ public static class SupplierEndpoints
         services.AddScoped<SupplierStockApplier>();
         services.AddScoped<IDeadLetterReplayer, SupplierDeadLetterReplayer>();
         services.AddWorker<SupplierInboxWorker>();
+
+        // Pull synchronisation: the feed client, the runner and the scheduler.
+        services.AddSupplierFeeds();
+        services.AddScoped<SupplierSync>();
+        services.AddWorker<SupplierSyncWorker>();
         return builder;
     }
 
@@ -84,6 +91,8 @@ public static class SupplierEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        MapSync(app, group);
+
         app.MapPost("/api/v1/inventory/updates", PushUpdates.Handle)
             .WithTags("Suppliers")
             .AllowAnonymous()
@@ -108,5 +117,50 @@ public static class SupplierEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         app.MapDeadLetters();
         return app;
+    }
+
+    private static void MapSync(WebApplication app, RouteGroupBuilder group)
+    {
+        group.MapPut("/{id:long}/feed", ConfigureFeed.Put)
+            .WithName("ConfigureSupplierFeed")
+            .WithSummary("Turn pulling on or change it: feed settings, credentials (stored encrypted, never shown) and mapping")
+            .WithDescription("Admin. {settings: {url, format: json_cursor|json_page|csv_file|json_file, pagination, pageSize, auth: " +
+                "{kind: none|api_key|basic|oauth2_client_credentials, …}, schedule: {interval | cron, timeZone, offPeak}, " +
+                "rateLimitPerMinute, timeoutSeconds}, credentials?: {apiKey | username+password | clientId+clientSecret}, mapping?}. " +
+                "Every URL must pass the outbound URL guard (public addresses, https; 400 otherwise). Credentials omitted keep " +
+                "the stored ones. mapping: an object replaces the supplier's, null means the records are in Axle's own format, " +
+                "omitted keeps the current one (400 when there is none). Optional If-Match (412 when stale).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapDelete("/{id:long}/feed", ConfigureFeed.Delete)
+            .WithName("RemoveSupplierFeed")
+            .WithSummary("Stop pulling this supplier; its feed credentials are erased")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPost("/{id:long}/sync", StartSync.Handle)
+            .WithName("StartSupplierSync")
+            .WithSummary("Queue a pull of the supplier's feed; 202 with the run to poll")
+            .WithDescription("Admin. ?mode=full (default) | incremental (records changed since the last successful run's " +
+                "high-water mark) | reconcile (compare with Axle's levels, report differences). The sync worker runs it; " +
+                "GET the Location for progress. A run of the same mode as the supplier's last run, when that one failed, " +
+                "continues from its checkpoint. 409 sync_in_progress while another run is queued or running; 409 no_feed " +
+                "without a feed.")
+            .Produces<SyncRunResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{id:long}/sync-runs", SyncRunQueries.List)
+            .WithName("ListSupplierSyncRuns")
+            .WithSummary("The supplier's sync runs, newest first")
+            .WithDescription("Cursor-paginated (limit ≤ 100).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapGet("/api/v1/sync-runs/{id:guid}", SyncRunQueries.Get)
+            .WithTags("Suppliers")
+            .RequireAuthorization(Policies.Admin)
+            .WithName("GetSyncRun")
+            .WithSummary("One sync run: pages, records received/applied/unchanged/rejected/ignored, retries, throttling, duration, status")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

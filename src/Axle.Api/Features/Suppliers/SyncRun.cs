@@ -112,6 +112,20 @@ public sealed class SyncRun
         }
     }
 
+    /// <summary>Continues where <paramref name="failed"/> (same supplier and mode) stopped: its checkpoint, window and high-water mark.</summary>
+    public void ContinueFrom(SyncRun failed)
+    {
+        Cursor = failed.Cursor;
+        UpdatedSince = failed.UpdatedSince;
+        if (failed.HighWatermark is { } mark && (HighWatermark is null || mark > HighWatermark))
+        {
+            HighWatermark = mark;
+        }
+    }
+
+    /// <summary>The feed refused the checkpoint (cursor expired): the listing starts again from <see cref="UpdatedSince"/>.</summary>
+    public void RestartListing() => Cursor = null;
+
     public void CountRetries(int retries, long throttledMs)
     {
         Retries += retries;

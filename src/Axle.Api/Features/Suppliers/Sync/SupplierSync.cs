@@ -1,0 +1,564 @@
+using System.Globalization;
+using System.Text.Json;
+using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Suppliers.Feeds;
+using Axle.Api.Features.Suppliers.Mapping;
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Hosting;
+using Axle.Api.Platform.Messaging;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Axle.Api.Features.Suppliers.Sync;
+
+/// <summary>What became of a request to run a sync run.</summary>
+internal enum SyncOutcome
+{
+    /// <summary>The run ended (succeeded, completed with errors, or failed).</summary>
+    Finished,
+
+    /// <summary>Another holder has the supplier's lease; the run stays as it is for later.</summary>
+    Busy,
+
+    /// <summary>The run does not exist or is no longer queued or running.</summary>
+    NotOpen,
+
+    /// <summary>The lease ran out and someone else took the supplier over; this runner stopped without finishing.</summary>
+    LeaseLost,
+}
+
+/// <summary>
+/// Runs one <see cref="SyncRun"/> of a supplier's pull feed under the database lease <c>supplier-sync:{id}</c>, renewed with
+/// every page. Pages (cursor or page-number APIs) or file chunks are fetched with <see cref="SupplierFeedClient"/>, mapped
+/// with the supplier's mapping (rejections are <c>supplier_pull</c> dead letters holding the raw record) and applied by
+/// <see cref="SupplierStockApplier"/>; the run's counters and checkpoint (<see cref="SyncRun.Cursor"/>) are saved in the same
+/// transaction as the stock they changed. So a runner that dies after a commit is continued from the next page by whoever
+/// takes the lease next (the worker picks up running runs whose lease ran out), and a committed page is never applied twice.
+/// </summary>
+/// <remarks>
+/// <para>A failed run keeps its checkpoint: the next run of the same mode, when the failed one is the supplier's latest run,
+/// starts from it (<see cref="QueueAsync"/>), so pages committed before a supplier outage are not fetched again.</para>
+/// <para>Full runs send the validators of the last full run's first response (304 → nothing to do); incremental runs ask for
+/// records updated since the last successful run's high-water mark, less <see cref="IncrementalOverlap"/>.</para>
+/// <para>Fast movers and parts with open orders are not fetched first: cursor and page APIs decide their own order, and a
+/// file is streamed in constant memory, so reordering it would mean holding it whole. Each page or chunk commits as one
+/// apply, so the order within it does not matter.</para>
+/// </remarks>
+internal sealed partial class SupplierSync(
+    AppDbContext db, SupplierFeedClient feeds, SupplierStockApplier applier, SupplierSecrets secrets, SupplierMetrics metrics,
+    InstanceIdentity instance, IOptions<SupplierOptions> options, TimeProvider time, IServiceProvider services, ILogger<SupplierSync> log)
+{
+    public const string DeadLetterSource = SupplierDeadLetterReplayer.PullSource;
+
+    /// <summary>Dead-letter code of a feed record that could not even be read (a bad CSV row, a non-object array item).</summary>
+    public const string UnreadableRecord = "unreadable_record";
+
+    /// <summary>Feed times are often whole seconds: the next incremental run starts this much before the high-water mark.</summary>
+    public static readonly TimeSpan IncrementalOverlap = TimeSpan.FromSeconds(1);
+
+    /// <summary>PostgreSQL: one start per supplier at a time, so two requests cannot both queue a run.</summary>
+    internal const string PostgresStartLock = "SELECT pg_advisory_xact_lock(7412094, {0})";
+
+    // A feed that expires every cursor we get would otherwise be restarted for ever.
+    private const int MaxListingRestarts = 3;
+
+    public static string LeaseName(long supplierId) => "supplier-sync:" + supplierId.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Queues a run unless the supplier has an open one (null then). The caller has begun a transaction; this takes the
+    /// supplier's start lock in it. A run of the same mode as the supplier's latest run, when that one failed with a
+    /// checkpoint, continues from that checkpoint.
+    /// </summary>
+    public static async Task<SyncRun?> QueueAsync(
+        AppDbContext db, long supplierId, SyncMode mode, string trigger, DateTime now, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            // SQLite needs nothing: its transactions begin IMMEDIATE and exclude every other writer.
+            await db.Database.ExecuteSqlRawAsync(PostgresStartLock, [(int)supplierId], ct);
+        }
+
+        if (await db.Set<SyncRun>().AnyAsync(r => r.SupplierId == supplierId
+                && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), ct))
+        {
+            return null;
+        }
+
+        var state = await db.Set<SupplierSyncState>().AsNoTracking().FirstOrDefaultAsync(s => s.SupplierId == supplierId, ct);
+        var run = new SyncRun(supplierId, mode, trigger, mode == SyncMode.Incremental ? state?.IncrementalSince : null, now);
+        var latest = await db.Set<SyncRun>().AsNoTracking().Where(r => r.SupplierId == supplierId)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+        if (latest is { Status: SyncRunStatus.Failed, Cursor: not null } && latest.Mode == mode)
+        {
+            run.ContinueFrom(latest);
+        }
+
+        db.Add(run);
+        return run;
+    }
+
+    /// <summary>Runs (or continues) the run as this instance.</summary>
+    public Task<SyncOutcome> RunAsync(Guid runId, CancellationToken ct) => RunAsync(runId, instance.Id, ct);
+
+    /// <summary>Runs (or continues) the run holding the supplier's lease as <paramref name="owner"/>.</summary>
+    public async Task<SyncOutcome> RunAsync(Guid runId, string owner, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var supplierId = await db.Set<SyncRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => (long?)r.SupplierId).FirstOrDefaultAsync(ct);
+        if (supplierId is not { } id)
+        {
+            return SyncOutcome.NotOpen;
+        }
+
+        var lease = LeaseName(id);
+        if (!await Leases.TryAcquireAsync(db, lease, owner, options.Value.SyncLease, Now, ct))
+        {
+            return SyncOutcome.Busy;
+        }
+
+        var outcome = SyncOutcome.NotOpen;
+        try
+        {
+            // Read under the lease: whoever held it before may have finished the run meanwhile.
+            var run = await db.Set<SyncRun>().FirstOrDefaultAsync(r => r.Id == runId, ct);
+            if (run is null || !run.IsOpen)
+            {
+                return SyncOutcome.NotOpen;
+            }
+
+            outcome = await ExecuteAsync(run, owner, ct);
+            return outcome;
+        }
+        catch (LeaseLostException)
+        {
+            outcome = SyncOutcome.LeaseLost;
+            return outcome;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A bug or a database fault, not a feed failure: the run fails with its checkpoint kept.
+            LogRunFailed(log, e, runId);
+            await FailUnexpectedlyAsync(runId, owner, e, ct);
+            outcome = SyncOutcome.Finished;
+            return outcome;
+        }
+        finally
+        {
+            if (outcome != SyncOutcome.LeaseLost)
+            {
+                await ReleaseAsync(lease, owner);
+            }
+        }
+    }
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    private async Task<SyncOutcome> ExecuteAsync(SyncRun run, string owner, CancellationToken ct)
+    {
+        var supplier = await db.Set<Supplier>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == run.SupplierId, ct);
+        var state = await db.Set<SupplierSyncState>().FirstOrDefaultAsync(s => s.SupplierId == run.SupplierId, ct);
+        if (state is null)
+        {
+            state = new SupplierSyncState(run.SupplierId);
+            db.Add(state);
+        }
+
+        if (supplier is null || supplier.Feed is null || !supplier.Active)
+        {
+            run.Start(Now);
+            run.Finish(Now, supplier is { Active: false } ? "inactive: the supplier is inactive." : "no_feed: the supplier has no feed configured.", failed: true);
+            state.LastRunAt = Now;
+            await db.SaveChangesAsync(ct);
+            metrics.SyncRuns.Add(1, new("mode", Lower(run.Mode)), new("status", Lower(run.Status)));
+            return SyncOutcome.Finished;
+        }
+
+        var settings = JsonSerializer.Deserialize<FeedSettings>(supplier.Feed, SupplierResponse.Json)!;
+        var credentials = supplier.FeedCredentials is { } protectedJson
+            ? JsonSerializer.Deserialize<FeedCredentials>(secrets.UnprotectCredentials(protectedJson), SupplierResponse.Json)
+            : null;
+        var mapping = supplier.Mapping is { } mappingJson
+            ? JsonSerializer.Deserialize<SupplierMapping>(mappingJson, SupplierResponse.Json)!
+            : SupplierMapping.Standard;
+        var o = options.Value;
+        var job = new Job(run, state, settings, credentials, SupplierMapper.Create(mapping, o.StoreCurrency, o.CurrencyRates),
+            new ApplyContext(supplier.Id, supplier.Code, supplier.ApplyPrices, MovementReference.SyncRun, run.Id.ToString(),
+                DeadLetterSource, run.Mode is SyncMode.Full or SyncMode.Reconcile ? run.Id : null),
+            owner, LeaseName(supplier.Id), supplier.Code);
+
+        run.Start(Now);
+        await db.SaveChangesAsync(ct);
+        if (settings.IsFile)
+        {
+            await FileAsync(job, ct);
+        }
+        else
+        {
+            await PagesAsync(job, ct);
+        }
+
+        return SyncOutcome.Finished;
+    }
+
+    private async Task PagesAsync(Job job, CancellationToken ct)
+    {
+        var run = job.Run;
+        var cursorFormat = job.Settings.Format == FeedFormat.JsonCursor;
+        // Only a run starting from the top may ask "changed since the last full fetch?".
+        var conditional = run.Mode == SyncMode.Full && run.Cursor is null && run.Pages == 0;
+        var restarts = 0;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var page = run.Cursor is { } position && !cursorFormat ? int.Parse(position, CultureInfo.InvariantCulture) : 1;
+            var request = new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
+            {
+                Cursor = cursorFormat ? run.Cursor : null,
+                Page = cursorFormat ? null : page,
+                UpdatedSince = run.Mode == SyncMode.Incremental ? run.UpdatedSince : null,
+                ETag = conditional ? job.State.ETag : null,
+                LastModified = conditional ? job.State.LastModified : null,
+            };
+            var result = await feeds.FetchPageAsync(request, ct);
+            CountCall(result.Stats);
+            if (result.NotModified)
+            {
+                await CommitAsync(job, [], [], 0, run.Cursor, result.Stats, notModified: true, finish: true, ct);
+                return;
+            }
+
+            if (result.Failure is { } failure)
+            {
+                if (failure.Code == FeedFailureCodes.CursorExpired && restarts++ < MaxListingRestarts)
+                {
+                    // Start the listing again from the run's window: records already applied come again as unchanged.
+                    await RestartListingAsync(job, result.Stats, ct);
+                    conditional = false;
+                    continue;
+                }
+
+                await FailAsync(job, failure, result.Stats, (long)run.Pages * job.Settings.EffectivePageSize, ct);
+                return;
+            }
+
+            if (conditional)
+            {
+                job.Validators = (result.ETag, result.LastModified);
+                conditional = false;
+            }
+
+            var next = cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture);
+            var basePosition = (long)run.Pages * job.Settings.EffectivePageSize;
+            await CommitAsync(job, result.Records, result.RecordFailures, basePosition, next ?? run.Cursor, result.Stats,
+                notModified: false, finish: !result.HasMore, ct);
+            if (!result.HasMore)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task FileAsync(Job job, CancellationToken ct)
+    {
+        var run = job.Run;
+        var conditional = run.Mode == SyncMode.Full && run.Cursor is null && run.Pages == 0;
+        var request = new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
+        {
+            SkipThroughPosition = run.Cursor is { } position ? long.Parse(position, CultureInfo.InvariantCulture) : null,
+            ETag = conditional ? job.State.ETag : null,
+            LastModified = conditional ? job.State.LastModified : null,
+        };
+        await using var file = await feeds.OpenFileAsync(request, ct);
+        CountCall(file.Stats);
+        if (file.NotModified)
+        {
+            await CommitAsync(job, [], [], 0, run.Cursor, file.Stats, notModified: true, finish: true, ct);
+            return;
+        }
+
+        if (file.Failure is { } openFailure)
+        {
+            await FailAsync(job, openFailure, file.Stats, run.Cursor is null ? null : long.Parse(run.Cursor, CultureInfo.InvariantCulture) + 1, ct);
+            return;
+        }
+
+        if (conditional)
+        {
+            job.Validators = (file.ETag, file.LastModified);
+        }
+
+        // One chunk behind, so the last one commits together with the end of the run.
+        var stats = file.Stats;
+        FeedFileChunk? pending = null;
+        await foreach (var chunk in file.ReadChunksAsync(ct))
+        {
+            if (pending is not null)
+            {
+                await CommitAsync(job, pending.Records, pending.RecordFailures, 0, Checkpoint(pending), stats, false, finish: false, ct);
+                stats = FeedCallStats.None;
+            }
+
+            if (chunk.Failure is { } failure)
+            {
+                if (chunk.Records.Count + chunk.RecordFailures.Count > 0)
+                {
+                    await CommitAsync(job, chunk.Records, chunk.RecordFailures, 0, Checkpoint(chunk), stats, false, finish: false, ct);
+                    stats = FeedCallStats.None;
+                }
+
+                await FailAsync(job, failure, stats, chunk.LastPosition, ct);
+                return;
+            }
+
+            pending = chunk;
+        }
+
+        await CommitAsync(job, pending?.Records ?? [], pending?.RecordFailures ?? [], 0,
+            pending is null ? run.Cursor : Checkpoint(pending), stats, false, finish: true, ct);
+    }
+
+    private static string Checkpoint(FeedFileChunk chunk) => chunk.LastPosition.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Maps and applies one page or chunk, and saves the run's counters and checkpoint (and, with <paramref name="finish"/>,
+    /// its end) in the same transaction, after renewing the lease in it: a runner that lost its lease commits nothing.
+    /// </summary>
+    private async Task CommitAsync(
+        Job job, IReadOnlyList<RawRecord> records, IReadOnlyList<FeedRecordFailure> failures, long basePosition, string? checkpoint,
+        FeedCallStats stats, bool notModified, bool finish, CancellationToken ct)
+    {
+        var run = job.Run;
+        var now = Now;
+        var items = new List<ApplyItem>(records.Count);
+        var rejected = new List<DeadLetter>();
+        foreach (var raw in records)
+        {
+            var position = basePosition + raw.Position;
+            var payload = raw.Value.GetRawText();
+            var mapped = job.Mapper.Map(raw, now);
+            if (mapped.Record is { } record)
+            {
+                items.Add(new ApplyItem(record, position, payload));
+            }
+            else
+            {
+                var why = mapped.Rejection!;
+                rejected.Add(new DeadLetter(DeadLetterSource, run.SupplierId, job.Context.ReferenceId, position, why.Code, why.Field,
+                    why.Message, payload, now));
+            }
+        }
+
+        foreach (var failure in failures)
+        {
+            rejected.Add(new DeadLetter(DeadLetterSource, run.SupplierId, job.Context.ReferenceId, basePosition + failure.Position,
+                UnreadableRecord, null, failure.Reason, failure.RawSnippet, now));
+        }
+
+        ApplyResult result;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await RenewLeaseAsync(job, now, ct);
+            result = await applier.ApplyAsync(db, job.Context, items, rejected, now, ct);
+            run.PageDone(checkpoint, result.Tally, stats.Retries, (long)stats.ThrottleWait.TotalMilliseconds, notModified);
+            if (finish)
+            {
+                Finish(job, null, failed: false, now);
+            }
+
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        Forget(job);
+        metrics.Count("pull", result.Tally);
+        if (result.Tally.Rejected > 0)
+        {
+            metrics.DeadLetters.Add(result.Tally.Rejected, new KeyValuePair<string, object?>("source", DeadLetterSource));
+        }
+
+        foreach (var delay in result.DelaysSeconds)
+        {
+            metrics.UpdateDelay.Record(delay);
+        }
+
+        await SupplierInboxWorker.AfterCommitAsync(services, result, ct);
+        if (finish)
+        {
+            Finished(run);
+        }
+    }
+
+    private async Task RestartListingAsync(Job job, FeedCallStats stats, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await RenewLeaseAsync(job, Now, ct);
+        job.Run.CountRetries(stats.Retries + 1, (long)stats.ThrottleWait.TotalMilliseconds);
+        job.Run.RestartListing();
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        LogListingRestarted(log, job.Run.Id);
+    }
+
+    /// <summary>
+    /// The feed failed beyond what the client retries: a permanent failure (malformed page, 4xx) is dead-lettered with the
+    /// start of the body; either way the run fails and keeps its checkpoint for the next run of its mode.
+    /// </summary>
+    private async Task FailAsync(Job job, FeedFailure failure, FeedCallStats stats, long? position, CancellationToken ct)
+    {
+        var run = job.Run;
+        var now = Now;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await RenewLeaseAsync(job, now, ct);
+            run.CountRetries(stats.Retries, (long)stats.ThrottleWait.TotalMilliseconds);
+            if (failure.Kind == FeedFailureKind.Permanent)
+            {
+                db.Add(new DeadLetter(DeadLetterSource, run.SupplierId, job.Context.ReferenceId, position, failure.Code, null,
+                    failure.Message, failure.PayloadSnippet ?? "", now));
+                metrics.DeadLetters.Add(1, new("source", DeadLetterSource), new("code", failure.Code));
+            }
+
+            var status = failure.StatusCode is { } code ? $" (HTTP {code})" : "";
+            Finish(job, $"{failure.Code}: {failure.Message}{status}", failed: true, now);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        Forget(job);
+        LogFeedFailed(log, run.Id, failure.Code, failure.Kind);
+        Finished(run);
+    }
+
+    private void Finish(Job job, string? error, bool failed, DateTime now)
+    {
+        var run = job.Run;
+        var state = job.State;
+        run.Finish(now, error, failed);
+        state.LastRunAt = now;
+        if (failed || run.Mode == SyncMode.Reconcile)
+        {
+            return;
+        }
+
+        if (run.HighWatermark is { } mark)
+        {
+            var since = mark - IncrementalOverlap;
+            if (state.IncrementalSince is null || since > state.IncrementalSince)
+            {
+                state.IncrementalSince = since;
+            }
+        }
+
+        if (run.Mode == SyncMode.Full && job.Validators is { } validators)
+        {
+            state.ETag = validators.ETag is { Length: <= 200 } etag ? etag : null;
+            state.LastModified = validators.LastModified;
+        }
+    }
+
+    private void Finished(SyncRun run)
+    {
+        metrics.SyncRuns.Add(1, new("mode", Lower(run.Mode)), new("status", Lower(run.Status)));
+        LogFinished(log, run.Id, run.Mode, run.Status, run.Pages, run.Received, run.Applied, run.Rejected);
+    }
+
+    private void CountCall(FeedCallStats stats)
+    {
+        if (stats.Retries > 0)
+        {
+            metrics.SyncRetries.Add(stats.Retries);
+        }
+
+        if (stats.ThrottleWait > TimeSpan.Zero)
+        {
+            metrics.ThrottleWait.Add(stats.ThrottleWait.TotalSeconds);
+        }
+    }
+
+    private async Task RenewLeaseAsync(Job job, DateTime now, CancellationToken ct)
+    {
+        if (!await Leases.TryAcquireAsync(db, job.LeaseName, job.Owner, options.Value.SyncLease, now, ct))
+        {
+            throw new LeaseLostException();
+        }
+    }
+
+    /// <summary>Keeps only the run and the sync state tracked: dead letters and part matches of committed pages are done with.</summary>
+    private void Forget(Job job)
+    {
+        foreach (var entry in db.ChangeTracker.Entries().ToList())
+        {
+            if (!ReferenceEquals(entry.Entity, job.Run) && !ReferenceEquals(entry.Entity, job.State))
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+    }
+
+    private async Task FailUnexpectedlyAsync(Guid runId, string owner, Exception e, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var run = await db.Set<SyncRun>().FirstOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null || !run.IsOpen)
+        {
+            return;
+        }
+
+        var now = Now;
+        if (!await Leases.TryAcquireAsync(db, LeaseName(run.SupplierId), owner, options.Value.SyncLease, now, ct))
+        {
+            return;
+        }
+
+        run.Start(now);
+        run.Finish(now, "internal_error: the run stopped on an unexpected " + e.GetType().Name + "; it continues from its checkpoint next time.", failed: true);
+        if (await db.Set<SupplierSyncState>().FirstOrDefaultAsync(s => s.SupplierId == run.SupplierId, ct) is { } state)
+        {
+            state.LastRunAt = now;
+        }
+
+        await db.SaveChangesAsync(ct);
+        Finished(run);
+    }
+
+    private async Task ReleaseAsync(string lease, string owner)
+    {
+        try
+        {
+            // Even when the run was cancelled (shutdown): another instance may continue it at once instead of after the TTL.
+            db.ChangeTracker.Clear();
+            await Leases.ReleaseAsync(db, lease, owner, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            LogReleaseFailed(log, e, lease);
+        }
+    }
+
+    private static string Lower<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId} ({Mode}) ended {Status}: {Pages} pages, {Received} received, {Applied} applied, {Rejected} rejected")]
+    private static partial void LogFinished(ILogger logger, Guid runId, SyncMode mode, SyncRunStatus status, int pages, long received, long applied, long rejected);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run {RunId}: the feed failed with {Code} ({Kind})")]
+    private static partial void LogFeedFailed(ILogger logger, Guid runId, string code, FeedFailureKind kind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId}: the cursor expired; the listing restarts from the run's window")]
+    private static partial void LogListingRestarted(ILogger logger, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sync run {RunId} stopped on an unexpected error")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the sync lease {Lease} failed; it runs out on its own")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string lease);
+
+    private sealed class LeaseLostException() : Exception("The supplier's sync lease was taken over.");
+
+    private sealed record Job(
+        SyncRun Run, SupplierSyncState State, FeedSettings Settings, FeedCredentials? Credentials, SupplierMapper Mapper,
+        ApplyContext Context, string Owner, string LeaseName, string SupplierKey)
+    {
+        /// <summary>ETag and Last-Modified of a full run's first response, kept for the next full run once this one ends well.</summary>
+        public (string? ETag, DateTimeOffset? LastModified)? Validators { get; set; }
+    }
+}
