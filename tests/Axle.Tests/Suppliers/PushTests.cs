@@ -28,7 +28,7 @@ public sealed class PushTests(AxleFactory factory) : IClassFixture<AxleFactory>
         Assert.False(body.GetProperty("duplicate").GetBoolean());
         Assert.Null(await _kit.LevelAsync(part.Id, supplier.WarehouseId));
 
-        Assert.Equal(1, await _kit.ApplyInboxAsync());
+        await _kit.ApplyInboxAsync();
         var level = await _kit.LevelAsync(part.Id, supplier.WarehouseId);
         Assert.Equal(12, level!.OnHand);
         var movements = await _kit.Inventory.MovementsAsync(part.Id);
@@ -75,11 +75,12 @@ public sealed class PushTests(AxleFactory factory) : IClassFixture<AxleFactory>
         Assert.True((await again.AssertJsonAsync(HttpStatusCode.Accepted)).GetProperty("duplicate").GetBoolean());
         // Same event under another webhook id (a supplier resending it in a new batch).
         Assert.Equal(HttpStatusCode.Accepted, (await _kit.PushAsync(supplier, [e, e])).StatusCode);
-        Assert.Equal(2, await _kit.ApplyInboxAsync());
+        await _kit.ApplyInboxAsync();
 
         Assert.Equal(4, (await _kit.LevelAsync(part.Id, supplier.WarehouseId))!.OnHand);
         Assert.Single(await _kit.Inventory.MovementsAsync(part.Id));
-        Assert.Equal(2, await _kit.DbAsync(db => db.Set<InboxMessage>().CountAsync(m => m.Source == SupplierInboxWorker.SourceOf(supplier.Id), Ct)));
+        Assert.Equal(2, await _kit.DbAsync(db => db.Set<InboxMessage>()
+            .CountAsync(m => m.Source == SupplierInboxWorker.SourceOf(supplier.Id) && m.ProcessedAt != null, Ct)));
     }
 
     [Fact]
