@@ -37,7 +37,10 @@ internal sealed class LeaseConfiguration : IEntityTypeConfiguration<Lease>
 /// <summary>This process's name as a lease holder: host, process id and a random part (a restarted process is someone else).</summary>
 public sealed class InstanceIdentity
 {
-    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(Lease.OwnerMaxLength, 80)];
+    public string Id { get; } = Truncate($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", Math.Min(Lease.OwnerMaxLength, 80));
+
+    // Short host names make the id shorter than the cap; a long one is cut from the left so the random part stays.
+    private static string Truncate(string id, int max) => id.Length <= max ? id : id[^max..];
 }
 
 public static class Leases
