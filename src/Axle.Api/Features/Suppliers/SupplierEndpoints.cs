@@ -142,7 +142,7 @@ public static class SupplierEndpoints
             .WithName("StartSupplierSync")
             .WithSummary("Queue a pull of the supplier's feed; 202 with the run to poll")
             .WithDescription("Admin. ?mode=full (default) | incremental (records changed since the last successful run's " +
-                "high-water mark) | reconcile (compare with Axle's levels, report differences). The sync worker runs it; " +
+                "high-water mark); reconcile is not available yet (409 not_available). The sync worker runs it; " +
                 "GET the Location for progress. A run of the same mode as the supplier's last run, when that one failed, " +
                 "continues from its checkpoint. 409 sync_in_progress while another run is queued or running; 409 no_feed " +
                 "without a feed.")
