@@ -156,12 +156,13 @@ public static class DeadLetterEndpoints
 
         var outcome = await replayer.ReplayAsync(db, letter, ct);
         var now = time.GetUtcNow().UtcDateTime;
+        var detail = DeadLetter.FitReason(outcome.Detail);
         // Record the attempt whatever it did; only an open letter is closed (a concurrent replay or discard wins otherwise).
         await db.Set<DeadLetter>().Where(d => d.Id == id && d.Status == DeadLetterStatus.Open)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.ReplayCount, d => d.ReplayCount + 1)
                 .SetProperty(d => d.LastReplayAt, now)
-                .SetProperty(d => d.LastReplayOutcome, outcome.Detail.Length > DeadLetter.ReasonMaxLength ? outcome.Detail[..DeadLetter.ReasonMaxLength] : outcome.Detail)
+                .SetProperty(d => d.LastReplayOutcome, detail)
                 .SetProperty(d => d.Status, d => outcome.Applied ? DeadLetterStatus.Replayed : d.Status), ct);
         var after = await db.Set<DeadLetter>().AsNoTracking().FirstAsync(d => d.Id == id, ct);
         return outcome.Applied

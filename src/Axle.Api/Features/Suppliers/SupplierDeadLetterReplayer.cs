@@ -4,6 +4,7 @@ using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Messaging;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Axle.Api.Features.Suppliers;
 /// → rolled back (no second dead letter) and reported with the new reason.
 /// </summary>
 internal sealed class SupplierDeadLetterReplayer(
-    SupplierStockApplier applier, IServiceProvider services, IOptions<SupplierOptions> options, TimeProvider time) : IDeadLetterReplayer
+    SupplierStockApplier applier, IOutputCacheStore cache, IOptions<SupplierOptions> options, TimeProvider time) : IDeadLetterReplayer
 {
     public const string PullSource = "supplier_pull";
 
@@ -76,7 +77,7 @@ internal sealed class SupplierDeadLetterReplayer(
         }
 
         db.ChangeTracker.Clear();
-        await SupplierInboxWorker.AfterCommitAsync(services, result, ct);
+        await SupplierStockApplier.EvictCachesAsync(cache, result, ct);
         var t = result.Tally;
         return new ReplayOutcome(true, t.Applied > 0 ? "applied" : t.Unchanged > 0 ? "applied (no change)" : "ignored (older than what was applied since)");
     }

@@ -1,5 +1,5 @@
-using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Messaging;
@@ -26,6 +26,10 @@ internal sealed partial class SupplierInboxWorker(
 
     /// <summary>How long a claimed message is this worker's before another may take it over.</summary>
     private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
+    // Axle's push format never changes at run time: one compiled mapper serves every message.
+    private readonly Lazy<SupplierMapper> _standard = new(() =>
+        SupplierMapper.Create(SupplierMapping.Standard, options.Value.StoreCurrency, options.Value.CurrencyRates));
 
     public static string SourceOf(long supplierId) => SourcePrefix + supplierId;
 
@@ -68,7 +72,7 @@ internal sealed partial class SupplierInboxWorker(
 
                 var context = new ApplyContext(supplier.Id, supplier.Code, supplier.ApplyPrices, MovementReference.SupplierPush,
                     message.Id.ToString(), DeadLetterSource, null);
-                var (items, rejected) = PushEvents.Map(message.Payload, context, options.Value, now);
+                var (items, rejected) = PushEvents.Map(message.Payload, _standard.Value, context, now);
                 result = await applier.ApplyAsync(db, context, items, rejected, now, ct);
                 var t = result.Tally;
                 if (!await Inbox.CompleteAsync(db, message.Id,
@@ -82,18 +86,8 @@ internal sealed partial class SupplierInboxWorker(
                 await transaction.CommitAsync(ct);
             }
 
-            metrics.Count("push", result.Tally);
-            if (result.Tally.Rejected > 0)
-            {
-                metrics.DeadLetters.Add(result.Tally.Rejected, new KeyValuePair<string, object?>("source", DeadLetterSource));
-            }
-
-            foreach (var delay in result.DelaysSeconds)
-            {
-                metrics.UpdateDelay.Record(delay);
-            }
-
-            await AfterCommitAsync(services, result, ct);
+            metrics.Record("push", DeadLetterSource, result);
+            await SupplierStockApplier.EvictCachesAsync(services.GetRequiredService<IOutputCacheStore>(), result, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -108,19 +102,6 @@ internal sealed partial class SupplierInboxWorker(
             // 2, 4, 8 … seconds, at most five minutes.
             var backoff = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, message.Attempts)));
             await Inbox.FailAsync(db, message.Id, e.GetType().Name + ": " + e.Message, now + backoff, ct);
-        }
-    }
-
-    internal static async Task AfterCommitAsync(IServiceProvider services, ApplyResult result, CancellationToken ct)
-    {
-        var cache = services.GetRequiredService<IOutputCacheStore>();
-        if (result.RepricedParts.Count > 0)
-        {
-            await CatalogCache.InvalidateAsync(cache, ct);
-        }
-        else if (result.CatalogChanges.Count > 0)
-        {
-            await CatalogCache.StockChangedAsync(cache, result.CatalogChanges, ct);
         }
     }
 

@@ -27,12 +27,23 @@ public sealed class SupplierMetrics
     public Counter<double> ThrottleWait { get; }
     public Counter<long> DeadLetters { get; }
 
-    public void Count(string source, PageTally tally)
+    /// <summary>What one committed apply did: records by outcome, dead letters written, update delays of the changed levels.</summary>
+    internal void Record(string source, string deadLetterSource, ApplyResult result)
     {
+        var tally = result.Tally;
         var s = new KeyValuePair<string, object?>("source", source);
         Records.Add(tally.Applied, s, new("outcome", "applied"));
         Records.Add(tally.Unchanged, s, new("outcome", "unchanged"));
         Records.Add(tally.Rejected, s, new("outcome", "rejected"));
         Records.Add(tally.Ignored, s, new("outcome", "ignored"));
+        if (tally.Rejected > 0)
+        {
+            DeadLetters.Add(tally.Rejected, new KeyValuePair<string, object?>("source", deadLetterSource));
+        }
+
+        foreach (var delay in result.DelaysSeconds)
+        {
+            UpdateDelay.Record(delay);
+        }
     }
 }

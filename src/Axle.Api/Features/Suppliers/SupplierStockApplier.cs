@@ -1,7 +1,9 @@
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Messaging;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Suppliers;
@@ -161,7 +163,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             StockLedger.Record(db, change, entry, now);
         }
 
-        var changedLevels = changes.Where(c => c.DeltaOnHand != 0).Select(c => c.LevelId).ToHashSet();
+        var changedLevels = changes.Select(c => c.LevelId).ToHashSet();
         await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId,
             [.. plans.Select(p => new SnapshotRow(p.Level.LevelId, p.Level.PartId, p.Level.WarehouseId, p.Target, p.PriceMinor, p.Currency, p.NewestAt))],
             now, ct);
@@ -174,9 +176,51 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         DateTime? newest = plans.Count == 0 ? null : plans.Max(p => p.NewestAt);
         return new ApplyResult(
             new PageTally(items.Count + rejectedUpstream.Count, applied, unchanged, rejected, ignored, newest),
-            [.. changes.Where(c => c.DeltaOnHand != 0).Select(c => c.ForCatalog())],
+            [.. changes.Select(c => c.ForCatalog())],
             repriced,
             delays);
+    }
+
+    /// <summary>
+    /// Maps raw records (a push's events, a feed page) for <see cref="ApplyAsync"/>: the valid ones become items, the others
+    /// dead letters carrying the record as received. Positions are the record's own plus <paramref name="positionOffset"/>.
+    /// </summary>
+    internal static (List<ApplyItem> Items, List<DeadLetter> Rejected) Map(
+        SupplierMapper mapper, IEnumerable<RawRecord> records, ApplyContext context, long positionOffset, DateTime now)
+    {
+        var items = new List<ApplyItem>();
+        var rejected = new List<DeadLetter>();
+        foreach (var raw in records)
+        {
+            var position = positionOffset + raw.Position;
+            var payload = raw.Value.GetRawText();
+            var mapped = mapper.Map(raw, now);
+            if (mapped.Record is { } record)
+            {
+                items.Add(new ApplyItem(record, position, payload));
+            }
+            else
+            {
+                var why = mapped.Rejection!;
+                rejected.Add(new DeadLetter(context.DeadLetterSource, context.SupplierId, context.ReferenceId, position, why.Code,
+                    why.Field, why.Message, payload, now));
+            }
+        }
+
+        return (items, rejected);
+    }
+
+    /// <summary>After the apply committed: the catalog's cached answers about the changed parts (or all, when prices moved) go.</summary>
+    internal static async Task EvictCachesAsync(IOutputCacheStore cache, ApplyResult result, CancellationToken ct)
+    {
+        if (result.RepricedParts.Count > 0)
+        {
+            await CatalogCache.InvalidateAsync(cache, ct);
+        }
+        else if (result.CatalogChanges.Count > 0)
+        {
+            await CatalogCache.StockChangedAsync(cache, result.CatalogChanges, ct);
+        }
     }
 
     internal static DeadLetter DeadLetterFor(ApplyContext context, ApplyItem item, string code, string? field, string reason, DateTime now) =>

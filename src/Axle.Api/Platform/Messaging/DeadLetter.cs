@@ -74,16 +74,8 @@ public sealed class DeadLetter
     public DateTime? LastReplayAt { get; private set; }
     public string? LastReplayOutcome { get; private set; }
 
-    public void Replayed(bool applied, string outcome, DateTime now)
-    {
-        ReplayCount++;
-        LastReplayAt = now;
-        LastReplayOutcome = Cut(outcome, ReasonMaxLength);
-        if (applied)
-        {
-            Status = DeadLetterStatus.Replayed;
-        }
-    }
+    /// <summary>A reason or replay outcome cut to what the column holds.</summary>
+    public static string FitReason(string text) => Cut(text, ReasonMaxLength);
 
     public void Discard(DateTime now)
     {

@@ -6,6 +6,7 @@ using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Messaging;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +47,7 @@ internal enum SyncOutcome
 /// </remarks>
 internal sealed partial class SupplierSync(
     AppDbContext db, SupplierFeedClient feeds, SupplierStockApplier applier, SupplierSecrets secrets, SupplierMetrics metrics,
-    InstanceIdentity instance, IOptions<SupplierOptions> options, TimeProvider time, IServiceProvider services, ILogger<SupplierSync> log)
+    InstanceIdentity instance, IOptions<SupplierOptions> options, TimeProvider time, IOutputCacheStore cache, ILogger<SupplierSync> log)
 {
     public const string DeadLetterSource = SupplierDeadLetterReplayer.PullSource;
 
@@ -329,24 +330,7 @@ internal sealed partial class SupplierSync(
     {
         var run = job.Run;
         var now = Now;
-        var items = new List<ApplyItem>(records.Count);
-        var rejected = new List<DeadLetter>();
-        foreach (var raw in records)
-        {
-            var position = basePosition + raw.Position;
-            var payload = raw.Value.GetRawText();
-            var mapped = job.Mapper.Map(raw, now);
-            if (mapped.Record is { } record)
-            {
-                items.Add(new ApplyItem(record, position, payload));
-            }
-            else
-            {
-                var why = mapped.Rejection!;
-                rejected.Add(new DeadLetter(DeadLetterSource, run.SupplierId, job.Context.ReferenceId, position, why.Code, why.Field,
-                    why.Message, payload, now));
-            }
-        }
+        var (items, rejected) = SupplierStockApplier.Map(job.Mapper, records, job.Context, basePosition, now);
 
         foreach (var failure in failures)
         {
@@ -370,18 +354,8 @@ internal sealed partial class SupplierSync(
         }
 
         Forget(job);
-        metrics.Count("pull", result.Tally);
-        if (result.Tally.Rejected > 0)
-        {
-            metrics.DeadLetters.Add(result.Tally.Rejected, new KeyValuePair<string, object?>("source", DeadLetterSource));
-        }
-
-        foreach (var delay in result.DelaysSeconds)
-        {
-            metrics.UpdateDelay.Record(delay);
-        }
-
-        await SupplierInboxWorker.AfterCommitAsync(services, result, ct);
+        metrics.Record("pull", DeadLetterSource, result);
+        await SupplierStockApplier.EvictCachesAsync(cache, result, ct);
         if (finish)
         {
             Finished(run);
