@@ -174,7 +174,8 @@ public sealed class SupplierSimulator : IAsyncDisposable
         }
         finally
         {
-            if (ctx.RequestAborted.IsCancellationRequested)
+            // Kestrel signals RequestAborted on the thread pool, so an abort of our own is also remembered on the request.
+            if (ctx.RequestAborted.IsCancellationRequested || ctx.Items.ContainsKey(AbortedByFault))
             {
                 Counters.Abort();
             }
@@ -183,6 +184,14 @@ public sealed class SupplierSimulator : IAsyncDisposable
                 Counters.Response(ctx.Response.StatusCode);
             }
         }
+    }
+
+    private static readonly object AbortedByFault = new();
+
+    private static void AbortByFault(HttpContext ctx)
+    {
+        ctx.Items[AbortedByFault] = true;
+        ctx.Abort();
     }
 
     /// <summary>True when the fault answered the request; false when normal service should follow (delays, body shaping).</summary>
@@ -206,10 +215,10 @@ public sealed class SupplierSimulator : IAsyncDisposable
                     }
                 }
 
-                ctx.Abort();
+                AbortByFault(ctx);
                 return true;
             case FaultKind.ConnectionReset:
-                ctx.Abort();
+                AbortByFault(ctx);
                 return true;
             case FaultKind.TooManyRequests:
                 ctx.Response.Headers.RetryAfter = ((int)Math.Ceiling(fault.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
