@@ -174,23 +174,32 @@ public sealed class SupplierSimulator : IAsyncDisposable
         }
         finally
         {
-            // Kestrel signals RequestAborted on the thread pool, so an abort of our own is also remembered on the request.
-            if (ctx.RequestAborted.IsCancellationRequested || ctx.Items.ContainsKey(AbortedByFault))
+            // An abort the simulator caused was counted when it happened (AbortByFault).
+            if (!ctx.Items.ContainsKey(AbortedByFault))
             {
-                Counters.Abort();
-            }
-            else
-            {
-                Counters.Response(ctx.Response.StatusCode);
+                if (ctx.RequestAborted.IsCancellationRequested)
+                {
+                    Counters.Abort();
+                }
+                else
+                {
+                    Counters.Response(ctx.Response.StatusCode);
+                }
             }
         }
     }
 
     private static readonly object AbortedByFault = new();
 
-    private static void AbortByFault(HttpContext ctx)
+
+    /// <summary>
+    /// Counts the abort before the connection drops, so a client that sees the reset also sees it counted (counting after,
+    /// in the middleware's finally, raced the client's next request on a loaded machine).
+    /// </summary>
+    private void AbortByFault(HttpContext ctx)
     {
         ctx.Items[AbortedByFault] = true;
+        Counters.Abort();
         ctx.Abort();
     }
 
