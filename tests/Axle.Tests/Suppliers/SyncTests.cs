@@ -290,17 +290,6 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
     }
 
     [Fact]
-    public async Task A_reconcile_request_is_refused_while_reconciliation_is_not_built_and_queues_nothing()
-    {
-        await using var pull = await _kit.PullAsync(records: 10, pageSize: 10);
-
-        var response = await _kit.PostSyncAsync(pull.Supplier.Id, "reconcile");
-
-        await response.AssertProblemAsync(HttpStatusCode.Conflict, "not_available");
-        Assert.Equal(0, await _kit.DbAsync(db => db.Set<SyncRun>().CountAsync(r => r.SupplierId == pull.Supplier.Id, Ct)));
-    }
-
-    [Fact]
     public async Task A_supplier_whose_lease_another_instance_holds_is_not_synced_until_it_is_free()
     {
         await using var pull = await _kit.PullAsync(records: 50, pageSize: 50);

@@ -1,5 +1,6 @@
 using Axle.Api.Features.DeadLetters;
 using Axle.Api.Features.Suppliers.Feeds;
+using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Features.Suppliers.Sync;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Security;
@@ -142,7 +143,8 @@ public static class SupplierEndpoints
             .WithName("StartSupplierSync")
             .WithSummary("Queue a pull of the supplier's feed; 202 with the run to poll")
             .WithDescription("Admin. ?mode=full (default) | incremental (records changed since the last successful run's " +
-                "high-water mark); reconcile is not available yet (409 not_available). The sync worker runs it; " +
+                "high-water mark) | reconcile (the whole feed compared with Axle's levels: discrepancies reported, and corrected when the " +
+                "supplier has autoCorrect). The sync worker runs it; " +
                 "GET the Location for progress. A run of the same mode as the supplier's last run, when that one failed, " +
                 "continues from its checkpoint. 409 sync_in_progress while another run is queued or running; 409 no_feed " +
                 "without a feed.")
@@ -154,6 +156,17 @@ public static class SupplierEndpoints
             .WithName("ListSupplierSyncRuns")
             .WithSummary("The supplier's sync runs, newest first")
             .WithDescription("Cursor-paginated (limit ≤ 100).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id:long}/discrepancies", ListDiscrepancies.Handle)
+            .WithName("ListSupplierDiscrepancies")
+            .WithSummary("Result of the last reconciliation: levels whose stock or price differs from the supplier's")
+            .WithDescription("Admin. Each item: sku, warehouse, kind (quantity, price, quantity_and_price, not_listed = Axle " +
+                "holds stock the feed no longer lists), ours, theirs, difference (theirs − ours), prices in minor units (suppliers " +
+                "that set prices), since (first seen), corrected (autoCorrect applied it). lastReconciliation: the latest " +
+                "reconcile run. Filters warehouseId, kind; newest first, cursor-paginated (limit ≤ 100). Run one with " +
+                "POST /suppliers/{id}/sync?mode=reconcile; the scheduler runs one every Suppliers:ReconcileInterval.")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/v1/sync-runs/{id:guid}", SyncRunQueries.Get)

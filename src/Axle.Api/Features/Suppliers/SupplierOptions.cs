@@ -49,6 +49,13 @@ public sealed class SupplierOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan SyncLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How often the scheduler runs a reconciliation (a full comparison with the supplier's feed) instead of the scheduled
+    /// incremental pull, counted from the last reconciliation's start; zero: only on request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How often the sync scheduler checks which suppliers are due (and resumes interrupted runs).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(15);

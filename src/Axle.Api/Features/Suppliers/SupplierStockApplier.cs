@@ -1,6 +1,7 @@
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Suppliers.Mapping;
+using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Messaging;
 using Microsoft.AspNetCore.OutputCaching;
@@ -11,6 +12,19 @@ namespace Axle.Api.Features.Suppliers;
 /// <summary>A mapped record with where it came from (for counting and for its dead letter if it cannot apply).</summary>
 internal sealed record ApplyItem(SupplierStockRecord Record, long Position, string Payload);
 
+/// <summary>What an apply does with the folded records.</summary>
+internal enum ApplyMode
+{
+    /// <summary>Set Axle's levels (and prices) to the supplier's.</summary>
+    Apply,
+
+    /// <summary>Reconciliation that reports: compare with Axle's levels, record discrepancies, change no stock.</summary>
+    Compare,
+
+    /// <summary>Reconciliation that corrects: record discrepancies, then apply.</summary>
+    CompareAndCorrect,
+}
+
 /// <summary>Who is applying and what the ledger and dead letters should point at.</summary>
 internal sealed record ApplyContext(
     long SupplierId,
@@ -19,7 +33,8 @@ internal sealed record ApplyContext(
     MovementReference ReferenceType,
     string ReferenceId,
     string DeadLetterSource,
-    Guid? RunId);
+    Guid? RunId,
+    ApplyMode Mode = ApplyMode.Apply);
 
 /// <summary>What an apply did: its tally, the changes the catalog cache must hear about after commit, and update delays.</summary>
 internal sealed record ApplyResult(PageTally Tally, IReadOnlyList<StockChange> CatalogChanges, IReadOnlyList<long> RepricedParts, IReadOnlyList<double> DelaysSeconds);
@@ -81,8 +96,11 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             resolved.Add((item, partId, warehouseId));
         }
 
-        // Only events that could apply are remembered: a dead-lettered one must still apply when it is replayed.
-        var freshEvents = await ClaimEventsAsync(db, context.SupplierId, resolved.Select(x => x.Item), now, ct);
+        // Only events that could apply are remembered: a dead-lettered one must still apply when it is replayed. A
+        // comparison applies nothing, so it remembers nothing.
+        var freshEvents = context.Mode == ApplyMode.Compare
+            ? resolved.Where(x => x.Item.Record.EventId is not null).Select(x => x.Item.Record.EventId!).ToHashSet(StringComparer.Ordinal)
+            : await ClaimEventsAsync(db, context.SupplierId, resolved.Select(x => x.Item), now, ct);
         var groups = new Dictionary<(long Part, long Warehouse), List<ApplyItem>>();
         foreach (var (item, partId, warehouseId) in resolved)
         {
@@ -136,6 +154,23 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             }
         }
 
+        var discrepancies = 0;
+        if (context.Mode != ApplyMode.Apply)
+        {
+            discrepancies = await SupplierReconciler.ComparePageAsync(db, context, plans, [.. levels.Values.Select(l => l.LevelId)],
+                correcting: context.Mode == ApplyMode.CompareAndCorrect, now, ct);
+            if (context.Mode == ApplyMode.Compare)
+            {
+                // What agrees is the supplier's word as much as Axle's: the snapshot may say so.
+                await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId,
+                    [.. plans.Where(p => p.Target == p.Level.OnHand).Select(Snapshot)], now, ct);
+                var accepted = plans.Sum(p => p.Accepted);
+                return new ApplyResult(
+                    new PageTally(items.Count + rejectedUpstream.Count, 0, accepted, rejected, ignored, plans.Count == 0 ? null : plans.Max(p => p.NewestAt), discrepancies),
+                    [], [], []);
+            }
+        }
+
         if (refusedEvents.Count > 0)
         {
             await db.Set<SupplierEvent>().Where(e => e.SupplierId == context.SupplierId && refusedEvents.Contains(e.EventId)).ExecuteDeleteAsync(ct);
@@ -164,9 +199,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         }
 
         var changedLevels = changes.Select(c => c.LevelId).ToHashSet();
-        await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId,
-            [.. plans.Select(p => new SnapshotRow(p.Level.LevelId, p.Level.PartId, p.Level.WarehouseId, p.Target, p.PriceMinor, p.Currency, p.NewestAt))],
-            now, ct);
+        await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId, [.. plans.Select(Snapshot)], now, ct);
         var repriced = context.ApplyPrices ? await RepriceAsync(db, plans, now, ct) : [];
 
         var applied = plans.Where(p => changedLevels.Contains(p.Level.LevelId)).Sum(p => p.Accepted);
@@ -175,7 +208,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             .Select(p => Math.Max(0, (now - p.NewestAt).TotalSeconds)).ToList();
         DateTime? newest = plans.Count == 0 ? null : plans.Max(p => p.NewestAt);
         return new ApplyResult(
-            new PageTally(items.Count + rejectedUpstream.Count, applied, unchanged, rejected, ignored, newest),
+            new PageTally(items.Count + rejectedUpstream.Count, applied, unchanged, rejected, ignored, newest, discrepancies),
             [.. changes.Select(c => c.ForCatalog())],
             repriced,
             delays);
@@ -222,6 +255,9 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             await CatalogCache.StockChangedAsync(cache, result.CatalogChanges, ct);
         }
     }
+
+    private static SnapshotRow Snapshot(Plan p) =>
+        new(p.Level.LevelId, p.Level.PartId, p.Level.WarehouseId, p.Target, p.PriceMinor, p.Currency, p.NewestAt);
 
     internal static DeadLetter DeadLetterFor(ApplyContext context, ApplyItem item, string code, string? field, string reason, DateTime now) =>
         new(context.DeadLetterSource, context.SupplierId, context.ReferenceId, item.Position, code, field, reason, item.Payload, now);

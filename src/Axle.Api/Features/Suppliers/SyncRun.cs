@@ -81,6 +81,9 @@ public sealed class SyncRun
     /// <summary>Records older than what was already applied for their level (out of order) or repeated.</summary>
     public long Ignored { get; private set; }
     public int Retries { get; private set; }
+
+    /// <summary>Reconcile runs: levels found disagreeing with the supplier (corrected too when the supplier corrects).</summary>
+    public long Discrepancies { get; private set; }
     public long ThrottledMs { get; private set; }
     public string? Error { get; private set; }
 
@@ -104,6 +107,7 @@ public sealed class SyncRun
         Unchanged += tally.Unchanged;
         Rejected += tally.Rejected;
         Ignored += tally.Ignored;
+        Discrepancies += tally.Discrepancies;
         Retries += retries;
         ThrottledMs += throttledMs;
         if (tally.Newest is { } newest && (HighWatermark is null || newest > HighWatermark))
@@ -126,6 +130,8 @@ public sealed class SyncRun
     /// <summary>The feed refused the checkpoint (cursor expired): the listing starts again from <see cref="UpdatedSince"/>.</summary>
     public void RestartListing() => Cursor = null;
 
+    public void CountDiscrepancies(int count) => Discrepancies += count;
+
     public void CountRetries(int retries, long throttledMs)
     {
         Retries += retries;
@@ -145,7 +151,7 @@ public sealed class SyncRun
 }
 
 /// <summary>What one page (or one push) did.</summary>
-public sealed record PageTally(int Received, int Applied, int Unchanged, int Rejected, int Ignored, DateTime? Newest)
+public sealed record PageTally(int Received, int Applied, int Unchanged, int Rejected, int Ignored, DateTime? Newest, int Discrepancies = 0)
 {
     public static readonly PageTally Empty = new(0, 0, 0, 0, 0, null);
 }

@@ -22,13 +22,6 @@ internal static class StartSync
             return Problems.Validation("mode", "One of: full, incremental, reconcile.");
         }
 
-        if (parsed == SyncMode.Reconcile)
-        {
-            // Until the reconciler exists a reconcile run would apply stock like a full run; refuse rather than surprise.
-            return Problems.Conflict("not_available", "Reconciliation not available",
-                "Reconciliation is not built yet; use mode=full to bring stock in line with the supplier.");
-        }
-
         var supplier = await db.Set<Supplier>().AsNoTracking().Where(s => s.Id == id)
             .Select(s => new { s.Id, s.Active, HasFeed = s.Feed != null }).FirstOrDefaultAsync(ct);
         if (supplier is null)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Suppliers.Feeds;
 using Axle.Api.Features.Suppliers.Mapping;
+using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Messaging;
@@ -41,6 +42,8 @@ internal enum SyncOutcome
 /// starts from it (<see cref="QueueAsync"/>), so pages committed before a supplier outage are not fetched again.</para>
 /// <para>Full runs send the validators of the last full run's first response (304 → nothing to do); incremental runs ask for
 /// records updated since the last successful run's high-water mark, less <see cref="IncrementalOverlap"/>.</para>
+/// <para>Reconcile runs fetch the whole feed like full runs but compare instead of applying (suppliers with <c>autoCorrect</c>:
+/// compare, then apply), see <see cref="SupplierReconciler"/>; they never continue a failed run's checkpoint.</para>
 /// <para>Fast movers and parts with open orders are not fetched first: cursor and page APIs decide their own order, and a
 /// file is streamed in constant memory, so reordering it would mean holding it whole. Each page or chunk commits as one
 /// apply, so the order within it does not matter.</para>
@@ -89,7 +92,8 @@ internal sealed partial class SupplierSync(
         var run = new SyncRun(supplierId, mode, trigger, mode == SyncMode.Incremental ? state?.IncrementalSince : null, now);
         var latest = await db.Set<SyncRun>().AsNoTracking().Where(r => r.SupplierId == supplierId)
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
-        if (latest is { Status: SyncRunStatus.Failed, Cursor: not null } && latest.Mode == mode)
+        // Not a reconciliation: what it saw is marked with its own run id, so it always compares the whole feed.
+        if (latest is { Status: SyncRunStatus.Failed, Cursor: not null } && latest.Mode == mode && mode != SyncMode.Reconcile)
         {
             run.ContinueFrom(latest);
         }
@@ -184,7 +188,8 @@ internal sealed partial class SupplierSync(
         var o = options.Value;
         var job = new Job(run, state, settings, credentials, SupplierMapper.Create(mapping, o.StoreCurrency, o.CurrencyRates),
             new ApplyContext(supplier.Id, supplier.Code, supplier.ApplyPrices, MovementReference.SyncRun, run.Id.ToString(),
-                DeadLetterSource, run.Mode is SyncMode.Full or SyncMode.Reconcile ? run.Id : null),
+                DeadLetterSource, run.Mode is SyncMode.Full or SyncMode.Reconcile ? run.Id : null,
+                run.Mode != SyncMode.Reconcile ? ApplyMode.Apply : supplier.AutoCorrect ? ApplyMode.CompareAndCorrect : ApplyMode.Compare),
             owner, LeaseName(supplier.Id), supplier.Code);
 
         run.Start(Now);
@@ -346,6 +351,12 @@ internal sealed partial class SupplierSync(
             run.PageDone(checkpoint, result.Tally, stats.Retries, (long)stats.ThrottleWait.TotalMilliseconds, notModified);
             if (finish)
             {
+                if (run.Mode == SyncMode.Reconcile)
+                {
+                    await db.SaveChangesAsync(ct);
+                    run.CountDiscrepancies(await SupplierReconciler.FinishAsync(db, run.SupplierId, run.Id, now, ct));
+                }
+
                 Finish(job, null, failed: false, now);
             }
 
@@ -409,8 +420,15 @@ internal sealed partial class SupplierSync(
         var state = job.State;
         run.Finish(now, error, failed);
         state.LastRunAt = now;
-        if (failed || run.Mode == SyncMode.Reconcile)
+        if (failed)
         {
+            return;
+        }
+
+        if (run.Mode == SyncMode.Reconcile)
+        {
+            state.LastReconciledAt = now;
+            state.LastReconcileRunId = run.Id;
             return;
         }
 

@@ -14,6 +14,7 @@ public sealed record SyncRunResponse(
     long Unchanged,
     long Rejected,
     long Ignored,
+    long Discrepancies,
     int Retries,
     long ThrottledMs,
     long? DurationMs,
@@ -26,7 +27,7 @@ public sealed record SyncRunResponse(
 {
     internal static SyncRunResponse From(SyncRun r, DateTime now) => new(
         r.Id, r.SupplierId, r.Mode, r.Trigger, r.Status, r.Pages, r.PagesNotModified, r.Received, r.Applied, r.Unchanged, r.Rejected,
-        r.Ignored, r.Retries, r.ThrottledMs,
+        r.Ignored, r.Discrepancies, r.Retries, r.ThrottledMs,
         r.StartedAt is { } started ? (long)((r.FinishedAt ?? now) - started).TotalMilliseconds : null,
         r.Error, r.UpdatedSince, r.HighWatermark, r.CreatedAt, r.StartedAt, r.FinishedAt);
 

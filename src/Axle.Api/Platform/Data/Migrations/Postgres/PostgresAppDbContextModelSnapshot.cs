@@ -2221,6 +2221,77 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.ToTable("tracking_events", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("Corrected")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Difference")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<long>("LevelId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("OurPriceMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Ours")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("SupplierId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TheirPriceMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("TheirUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Theirs")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("WarehouseId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LevelId")
+                        .IsUnique();
+
+                    b.HasIndex("PartId");
+
+                    b.HasIndex("WarehouseId");
+
+                    b.HasIndex("SupplierId", "RunId");
+
+                    b.HasIndex("SupplierId", "Since", "Id");
+
+                    b.ToTable("supplier_discrepancies", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Suppliers.Supplier", b =>
                 {
                     b.Property<long>("Id")
@@ -2453,6 +2524,9 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.Property<string>("Cursor")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("Discrepancies")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Error")
                         .HasMaxLength(2000)
@@ -3524,6 +3598,33 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                     b.HasOne("Axle.Api.Features.Shipments.Shipment", null)
                         .WithMany()
                         .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Inventory.StockLevel", null)
+                        .WithMany()
+                        .HasForeignKey("LevelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
+                        .WithMany()
+                        .HasForeignKey("PartId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Suppliers.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

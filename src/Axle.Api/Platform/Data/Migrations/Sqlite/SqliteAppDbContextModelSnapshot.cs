@@ -2170,6 +2170,75 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.ToTable("tracking_events", (string)null);
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Corrected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Difference")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LevelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OurPriceMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Ours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SupplierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TheirPriceMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("TheirUpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Theirs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WarehouseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LevelId")
+                        .IsUnique();
+
+                    b.HasIndex("PartId");
+
+                    b.HasIndex("WarehouseId");
+
+                    b.HasIndex("SupplierId", "RunId");
+
+                    b.HasIndex("SupplierId", "Since", "Id");
+
+                    b.ToTable("supplier_discrepancies", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Suppliers.Supplier", b =>
                 {
                     b.Property<long>("Id")
@@ -2398,6 +2467,9 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.Property<string>("Cursor")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Discrepancies")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Error")
                         .HasMaxLength(2000)
@@ -3467,6 +3539,33 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.HasOne("Axle.Api.Features.Shipments.Shipment", null)
                         .WithMany()
                         .HasForeignKey("ShipmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Inventory.StockLevel", null)
+                        .WithMany()
+                        .HasForeignKey("LevelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
+                        .WithMany()
+                        .HasForeignKey("PartId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Suppliers.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
