@@ -46,6 +46,15 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
             Assert.Equal("supplier:" + pull.Supplier.Code, m.Actor);
         });
 
+        // Written in bulk (COPY on PostgreSQL) in the page's transaction: one inventory.changed event per movement.
+        var events = await _kit.DbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
+            .Where(o => o.Type == StockLedger.ChangedEvent && o.Payload.Contains(id)).ToListAsync(Ct));
+        Assert.Equal(movements.Count, events.Count);
+        var sample = JsonDocument.Parse(events[0].Payload).RootElement;
+        Assert.Equal("supplier_sync", sample.GetProperty("reason").GetString());
+        Assert.Equal(DateTimeKind.Utc, events[0].OccurredAt.Kind);
+        Assert.Equal(movements.Select(m => m.DeltaOnHand).Sum(), events.Sum(e => JsonDocument.Parse(e.Payload).RootElement.GetProperty("deltaOnHand").GetInt32()));
+
         var state = await _kit.StateAsync(pull.Supplier.Id);
         Assert.NotNull(state!.IncrementalSince);
         Assert.NotNull(state.ETag);

@@ -94,9 +94,42 @@ public static class StockLedger
     /// </summary>
     internal static void Record(AppDbContext db, LevelChange after, LedgerEntry entry, DateTime now)
     {
-        db.Add(new StockMovement(after.PartId, after.WarehouseId, after.DeltaOnHand, after.DeltaReserved, entry.Reason, entry.Actor,
-            entry.ReferenceType, entry.ReferenceId, entry.Note, now));
-        Outbox.Add(db, ChangedEvent, new
+        db.Add(Movement(after, entry, now));
+        db.Add(ChangedMessage(after, entry, now));
+        if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
+        {
+            AddLowStock(db, after, now);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Record"/> for many changes made by one set-based statement: their movements and events are written in
+    /// bulk (<see cref="BulkInsert"/>), inside the caller's transaction.
+    /// </summary>
+    internal static async Task RecordManyAsync(AppDbContext db, IReadOnlyList<LevelChange> changes, LedgerEntry entry, DateTime now, CancellationToken ct)
+    {
+        var movements = new List<StockMovement>(changes.Count);
+        var messages = new List<OutboxMessage>(changes.Count);
+        foreach (var after in changes)
+        {
+            movements.Add(Movement(after, entry, now));
+            messages.Add(ChangedMessage(after, entry, now));
+            if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
+            {
+                messages.Add(LowStockMessage(after, now));
+            }
+        }
+
+        await BulkInsert.AddAsync(db, movements, ct);
+        await BulkInsert.AddAsync(db, messages, ct);
+    }
+
+    private static StockMovement Movement(LevelChange after, LedgerEntry entry, DateTime now) =>
+        new(after.PartId, after.WarehouseId, after.DeltaOnHand, after.DeltaReserved, entry.Reason, entry.Actor,
+            entry.ReferenceType, entry.ReferenceId, entry.Note, now);
+
+    private static OutboxMessage ChangedMessage(LevelChange after, LedgerEntry entry, DateTime now) =>
+        Outbox.Create(ChangedEvent, new
         {
             after.PartId,
             after.Sku,
@@ -110,14 +143,11 @@ public static class StockLedger
             entry.Reason,
             Reference = new { Type = entry.ReferenceType, Id = entry.ReferenceId },
         }, now);
-        if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
-        {
-            AddLowStock(db, after, now);
-        }
-    }
 
-    internal static void AddLowStock(AppDbContext db, LevelChange level, DateTime now) =>
-        Outbox.Add(db, LowStockEvent, new
+    internal static void AddLowStock(AppDbContext db, LevelChange level, DateTime now) => db.Add(LowStockMessage(level, now));
+
+    private static OutboxMessage LowStockMessage(LevelChange level, DateTime now) =>
+        Outbox.Create(LowStockEvent, new
         {
             level.PartId,
             level.Sku,

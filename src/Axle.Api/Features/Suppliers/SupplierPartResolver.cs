@@ -57,6 +57,7 @@ internal static class SupplierPartResolver
                 .Select(i => new { i.NormalizedNumber, i.PartId }).ToListAsync(ct))
             .Select(i => (i.NormalizedNumber, i.PartId)));
 
+        var matched = new List<SupplierPart>();
         foreach (var match in candidates.GroupBy(c => c.Normalized))
         {
             var parts = match.Select(m => m.PartId).Distinct().ToList();
@@ -67,9 +68,11 @@ internal static class SupplierPartResolver
             }
 
             result[match.Key] = parts[0];
-            db.Add(new SupplierPart(supplierId, raw.Length <= SupplierPart.NumberMaxLength ? raw : match.Key, parts[0], SupplierPartSource.Matched, now));
+            matched.Add(new SupplierPart(supplierId, raw.Length <= SupplierPart.NumberMaxLength ? raw : match.Key, parts[0], SupplierPartSource.Matched, now));
         }
 
+        // A first full pull matches the supplier's whole catalog, thousands per page.
+        await BulkInsert.AddAsync(db, matched, ct);
         return result;
     }
 }

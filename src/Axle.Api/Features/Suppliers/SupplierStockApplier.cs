@@ -193,10 +193,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         }
 
         // The slow path's StockLedger.TryApplyAsync wrote its own movements; the bulk statement's changes need theirs.
-        foreach (var change in setDone)
-        {
-            StockLedger.Record(db, change, entry, now);
-        }
+        await StockLedger.RecordManyAsync(db, setDone, entry, now, ct);
 
         var changedLevels = changes.Select(c => c.LevelId).ToHashSet();
         await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId, [.. plans.Select(Snapshot)], now, ct);

@@ -18,14 +18,20 @@ public static class Outbox
     /// <param name="occurredAt">When the change happened (UTC), from the caller's <see cref="TimeProvider"/>.</param>
     public static OutboxMessage Add(AppDbContext db, string type, object payload, DateTime occurredAt)
     {
+        var message = Create(type, payload, occurredAt);
+        db.Add(message);
+        return message;
+    }
+
+    /// <summary>An event for the caller to write in its transaction itself (e.g. thousands at once with <see cref="BulkInsert"/>).</summary>
+    public static OutboxMessage Create(string type, object payload, DateTime occurredAt)
+    {
         ArgumentException.ThrowIfNullOrEmpty(type);
-        var message = new OutboxMessage(
+        return new OutboxMessage(
             Guid.CreateVersion7(new DateTimeOffset(occurredAt, TimeSpan.Zero)),
             type,
             JsonSerializer.Serialize(payload, payload.GetType(), Json),
             occurredAt);
-        db.Add(message);
-        return message;
     }
 
     private static JsonSerializerOptions CreateJson()
