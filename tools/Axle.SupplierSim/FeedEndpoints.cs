@@ -12,6 +12,9 @@ internal static class FeedEndpoints
 {
     public const int DefaultLimit = 500;
     public const int MaxLimit = 5000;
+
+    /// <summary>Most part numbers one <c>partNos</c> filter may name.</summary>
+    public const int MaxPartNos = 1000;
     private const int FileChunk = 2000;
     private const string JsonType = "application/json; charset=utf-8";
 
@@ -74,9 +77,28 @@ internal static class FeedEndpoints
             return;
         }
 
+        var partNos = query["partNos"].ToString();
+        var wanted = partNos.Length == 0 ? null : partNos.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (wanted is { Length: > MaxPartNos })
+        {
+            await Error(ctx, 400, "too_many_part_numbers");
+            return;
+        }
+
         var fault = ShapeFault(ctx);
         var rows = new List<StockRow>(Math.Min(limit, 1024));
-        sim.Catalog.ReadAfter(after, since, limit, rows, out var more, out var version);
+        var more = false;
+        long version;
+        if (wanted is null)
+        {
+            sim.Catalog.ReadAfter(after, since, limit, rows, out more, out version);
+        }
+        else
+        {
+            // A few named records (a client syncing what sells first): one page, no cursor.
+            sim.Catalog.ReadParts(wanted, since, rows, out version);
+        }
+
         if (NotModified(ctx, sim, version, fault))
         {
             return;

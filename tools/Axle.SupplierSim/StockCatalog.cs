@@ -349,6 +349,31 @@ public sealed class StockCatalog
         }
     }
 
+    /// <summary>The live records among <paramref name="partNos"/> changed at/after <paramref name="since"/>, in change order.</summary>
+    internal int ReadParts(IEnumerable<string> partNos, long since, List<StockRow> into, out long version)
+    {
+        lock (_gate)
+        {
+            version = _version;
+            var first = FirstAtOrAfter(since);
+            var positions = new SortedSet<int>();
+            foreach (var partNo in partNos)
+            {
+                if (FindLive(partNo) is { } slot && _seq[slot] >= first)
+                {
+                    positions.Add(_seq[slot]);
+                }
+            }
+
+            foreach (var p in positions)
+            {
+                into.Add(Row(p));
+            }
+
+            return positions.Count;
+        }
+    }
+
     /// <summary>Rows <paramref name="skip"/>.. of the live records changed at/after <paramref name="since"/>, and their total.</summary>
     internal int ReadOffset(long since, long skip, int take, List<StockRow> into, out long version)
     {

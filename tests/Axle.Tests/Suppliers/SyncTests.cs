@@ -1,12 +1,18 @@
 using System.Net;
 using System.Text.Json;
+using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Orders;
 using Axle.Api.Features.Suppliers;
+using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Features.Suppliers.Sync;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Messaging;
 using Axle.SupplierSim;
+using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
+using Axle.Tests.Inventory;
+using Axle.Tests.Orders;
 using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Tests.Suppliers;
@@ -296,6 +302,56 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
         Assert.Equal(SyncOutcome.Finished, await _kit.RunAsync(accepted.GetProperty("id").GetGuid()));
         Assert.Equal(HttpStatusCode.Accepted, (await _kit.PostSyncAsync(pull.Supplier.Id, "incremental")).StatusCode);
         await _kit.RunWorkerAsync();
+    }
+
+    [Fact]
+    public async Task An_incremental_run_fetches_parts_with_open_orders_and_fast_movers_first_and_applies_each_record_once()
+    {
+        await using var pull = await _kit.PullAsync(records: 300, pageSize: 100);
+        var feed = new Uri(pull.Sim.BaseUrl, SyncKit.CursorPath.TrimStart('/')).ToString();
+        await (await _kit.PutFeedAsync(pull.Supplier.Id, new
+        {
+            settings = new { url = feed, format = "json_cursor", pageSize = 100, pagination = new { partNumbersParam = "partNos" } },
+            mapping = SupplierMapping.Example,
+        })).AssertJsonAsync(HttpStatusCode.OK);
+        await _kit.SyncAsync(pull);
+        var records = pull.Sim.Catalog.All();
+        var held = records.Last(r => r.EachQuantity >= 2);
+        var sold = records.Last(r => r.EachQuantity >= 2 && r.PartNo != held.PartNo);
+        var parts = await _kit.DbAsync(db => db.Set<Part>().AsNoTracking().Where(p => p.Sku == held.PartNo || p.Sku == sold.PartNo).ToListAsync(Ct));
+
+        // An open order holds stock of one part; another sold this week and has shipped.
+        var manager = factory.CreateUserClient(Roles.OrderManager);
+        await (await InventoryKit.ReserveAsync(manager, (parts.Single(p => p.Sku == held.PartNo), 1))).AssertJsonAsync(HttpStatusCode.Created);
+        var customer = await factory.CreateCustomerClientAsync();
+        var order = await OrderKit.PlacePaidAsync(customer, "CA", (parts.Single(p => p.Sku == sold.PartNo), 2));
+        var orderId = order.GetProperty("id").GetGuid();
+        await _kit.DbAsync(db => db.Set<Reservation>()
+            .Where(r => db.Set<Order>().Any(o => o.Id == orderId && o.ReservationId == r.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReservationStatus.Committed), Ct));
+
+        // Both change at the supplier, among many others; the priority records come last in the supplier's own order.
+        pull.Sim.Catalog.ChangeRandom(120);
+        pull.Sim.Catalog.Set(held.PartNo, qtyAvail: 40);
+        pull.Sim.Catalog.Set(sold.PartNo, qtyAvail: 41);
+        var since = (await _kit.StateAsync(pull.Supplier.Id))!.IncrementalSince;
+        var changed = pull.Sim.Catalog.All().Count(r => r.LastUpdated.UtcDateTime >= since);
+        var before = pull.Sim.Stats.TotalRequests;
+
+        var run = await _kit.SyncAsync(pull, "incremental");
+
+        Assert.Equal("succeeded", run.GetProperty("status").GetString());
+        await _kit.AssertStockMatchesAsync(pull);
+        var id = run.GetProperty("id").GetString()!;
+        var movements = await _kit.DbAsync(db => db.Set<StockMovement>().AsNoTracking().Where(m => m.ReferenceId == id)
+            .OrderBy(m => m.Id).ToListAsync(Ct));
+        var first = movements.Take(2).Select(m => m.PartId).ToHashSet();
+        Assert.Equal(parts.Select(p => p.Id).ToHashSet(), first);
+        Assert.Equal(movements.Count, movements.Select(m => (m.PartId, m.WarehouseId)).Distinct().Count());
+        // One priority page, then the listing; the two priority records come again in it and count as ignored.
+        Assert.Equal(changed + 2, run.GetProperty("received").GetInt64());
+        Assert.Equal(2, run.GetProperty("ignored").GetInt64());
+        Assert.Equal(1 + (long)Math.Ceiling(changed / 100.0), pull.Sim.Stats.TotalRequests - before);
     }
 
     [Fact]

@@ -56,6 +56,17 @@ public sealed class SupplierOptions
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Incremental runs of feeds that can filter by part number first fetch up to this many of the supplier's parts that
+    /// sell now (open orders, then fast movers); zero: no priority pass.
+    /// </summary>
+    [Range(0, 1000)]
+    public int PriorityParts { get; set; } = 200;
+
+    /// <summary>Fast movers are the parts with the most units ordered over this window.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00")]
+    public TimeSpan FastMoverWindow { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the sync scheduler checks which suppliers are due (and resumes interrupted runs).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(15);

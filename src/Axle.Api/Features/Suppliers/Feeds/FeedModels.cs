@@ -14,6 +14,9 @@ public sealed record FeedRequest(string SupplierKey, FeedSettings Settings, Feed
     public string? ETag { get; init; }
     public DateTimeOffset? LastModified { get; init; }
     public long? SkipThroughPosition { get; init; }
+
+    /// <summary>Only these part numbers (<see cref="FeedPagination.PartNumbersParam"/>), for the priority pass of an incremental run.</summary>
+    public IReadOnlyList<string>? PartNumbers { get; init; }
 }
 
 public enum FeedFailureKind

@@ -50,6 +50,12 @@ public sealed record FeedPagination
     public string ItemsProperty { get; init; } = "items";
     public string NextCursorProperty { get; init; } = "nextCursor";
     public string TotalPagesProperty { get; init; } = "totalPages";
+
+    /// <summary>
+    /// The query parameter by which the feed returns only the listed part numbers (comma-separated), e.g. <c>partNos</c>;
+    /// null when it has none. With it, incremental runs fetch the parts selling now first (open orders, fast movers).
+    /// </summary>
+    public string? PartNumbersParam { get; init; }
 }
 
 /// <summary>The non-secret half of authentication; secrets live in <see cref="FeedCredentials"/>.</summary>
@@ -206,6 +212,11 @@ public sealed record FeedSettings
             {
                 add($"pagination.{field}", "Required, at most 100 characters.");
             }
+        }
+
+        if (p.PartNumbersParam is { } partNumbers && (string.IsNullOrWhiteSpace(partNumbers) || partNumbers.Length > 100))
+        {
+            add("pagination.partNumbersParam", "Omit it, or at most 100 characters.");
         }
     }
 

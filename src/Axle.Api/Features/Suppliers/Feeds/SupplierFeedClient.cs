@@ -177,6 +177,11 @@ internal sealed class SupplierFeedClient
             query.Add(new(p.UpdatedSinceParam, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)));
         }
 
+        if (request.PartNumbers is { Count: > 0 } numbers && p.PartNumbersParam is { } numbersParam)
+        {
+            query.Add(new(numbersParam, string.Join(',', numbers)));
+        }
+
         return new Uri(QueryHelpers.AddQueryString(baseUri.AbsoluteUri, query));
     }
 

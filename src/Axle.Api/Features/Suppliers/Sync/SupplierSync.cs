@@ -44,9 +44,10 @@ internal enum SyncOutcome
 /// records updated since the last successful run's high-water mark, less <see cref="IncrementalOverlap"/>.</para>
 /// <para>Reconcile runs fetch the whole feed like full runs but compare instead of applying (suppliers with <c>autoCorrect</c>:
 /// compare, then apply), see <see cref="SupplierReconciler"/>; they never continue a failed run's checkpoint.</para>
-/// <para>Fast movers and parts with open orders are not fetched first: cursor and page APIs decide their own order, and a
-/// file is streamed in constant memory, so reordering it would mean holding it whole. Each page or chunk commits as one
-/// apply, so the order within it does not matter.</para>
+/// <para>Incremental runs of feeds that can filter by part number (<see cref="FeedPagination.PartNumbersParam"/>) start with a
+/// priority pass: the parts with open orders and the fast movers (<see cref="SyncPriorities"/>) are fetched and applied
+/// first, then the listing runs as usual, skipping the records the priority pass already applied. Other feeds decide their
+/// own order (and a file is streamed in constant memory, so reordering it would mean holding it whole).</para>
 /// </remarks>
 internal sealed partial class SupplierSync(
     AppDbContext db, SupplierFeedClient feeds, SupplierStockApplier applier, SupplierSecrets secrets, SupplierMetrics metrics,
@@ -65,6 +66,9 @@ internal sealed partial class SupplierSync(
 
     // A feed that expires every cursor we get would otherwise be restarted for ever.
     private const int MaxListingRestarts = 3;
+
+    // The priority list fits in one page of any sane feed; this only bounds a feed that keeps answering "more".
+    private const int MaxPriorityPages = 20;
 
     public static string LeaseName(long supplierId) => "supplier-sync:" + supplierId.ToString(CultureInfo.InvariantCulture);
 
@@ -210,6 +214,11 @@ internal sealed partial class SupplierSync(
     {
         var run = job.Run;
         var cursorFormat = job.Settings.Format == FeedFormat.JsonCursor;
+        if (run.Mode == SyncMode.Incremental && run.Cursor is null && run.Pages == 0 && job.Settings.Pagination.PartNumbersParam is not null)
+        {
+            await PriorityPassAsync(job, cursorFormat, ct);
+        }
+
         // Only a run starting from the top may ask "changed since the last full fetch?".
         var conditional = run.Mode == SyncMode.Full && run.Cursor is null && run.Pages == 0;
         var restarts = 0;
@@ -261,6 +270,57 @@ internal sealed partial class SupplierSync(
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Fetches and applies the parts selling now before the listing. Best effort: a feed that refuses the filter costs the
+    /// run nothing but this pass (the listing brings every change anyway). Pages count as the run's pages, so a run resumed
+    /// after a crash does not repeat the pass.
+    /// </summary>
+    private async Task PriorityPassAsync(Job job, bool cursorFormat, CancellationToken ct)
+    {
+        var o = options.Value;
+        var numbers = await SyncPriorities.PartNumbersAsync(db, job.Run.SupplierId, o.PriorityParts, Now - o.FastMoverWindow, ct);
+        if (numbers.Count == 0)
+        {
+            return;
+        }
+
+        job.PrioritySeen = [];
+        string? cursor = null;
+        var page = 1;
+        for (var i = 0; i < MaxPriorityPages; i++)
+        {
+            var result = await feeds.FetchPageAsync(new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
+            {
+                Cursor = cursorFormat ? cursor : null,
+                Page = cursorFormat ? null : page,
+                UpdatedSince = job.Run.UpdatedSince,
+                PartNumbers = numbers,
+            }, ct);
+            CountCall(result.Stats);
+            if (result.Failure is { } failure)
+            {
+                LogPriorityPassFailed(log, job.Run.Id, failure.Code);
+                job.Run.CountRetries(result.Stats.Retries, (long)result.Stats.ThrottleWait.TotalMilliseconds);
+                return;
+            }
+
+            if (result.NotModified)
+            {
+                return;
+            }
+
+            await CommitAsync(job, result.Records, result.RecordFailures, 0, job.Run.Cursor, result.Stats, notModified: false,
+                finish: false, ct, priority: true);
+            if (!result.HasMore || (cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture)) is null)
+            {
+                return;
+            }
+
+            cursor = result.NextCursor;
+            page = result.NextPage ?? page + 1;
         }
     }
 
@@ -323,6 +383,9 @@ internal sealed partial class SupplierSync(
             pending is null ? run.Cursor : Checkpoint(pending), stats, false, finish: true, ct);
     }
 
+    private static (string Part, string Warehouse, DateTime At) PriorityKey(SupplierStockRecord r) =>
+        (r.Sku is { } sku ? "sku:" + sku : "spn:" + r.SupplierPartNumber, r.WarehouseCode.ToUpperInvariant(), r.OccurredAt);
+
     private static string Checkpoint(FeedFileChunk chunk) => chunk.LastPosition.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -331,11 +394,24 @@ internal sealed partial class SupplierSync(
     /// </summary>
     private async Task CommitAsync(
         Job job, IReadOnlyList<RawRecord> records, IReadOnlyList<FeedRecordFailure> failures, long basePosition, string? checkpoint,
-        FeedCallStats stats, bool notModified, bool finish, CancellationToken ct)
+        FeedCallStats stats, bool notModified, bool finish, CancellationToken ct, bool priority = false)
     {
         var run = job.Run;
         var now = Now;
         var (items, rejected) = SupplierStockApplier.Map(job.Mapper, records, job.Context, basePosition, now);
+        var repeated = 0;
+        if (job.PrioritySeen is { } seen)
+        {
+            if (priority)
+            {
+                seen.UnionWith(items.Select(i => PriorityKey(i.Record)));
+            }
+            else
+            {
+                // The same record again (same part, warehouse and time): the priority pass applied it.
+                repeated = items.RemoveAll(i => seen.Contains(PriorityKey(i.Record)));
+            }
+        }
 
         foreach (var failure in failures)
         {
@@ -348,6 +424,11 @@ internal sealed partial class SupplierSync(
         {
             await RenewLeaseAsync(job, now, ct);
             result = await applier.ApplyAsync(db, job.Context, items, rejected, now, ct);
+            if (repeated > 0)
+            {
+                result = result with { Tally = result.Tally with { Received = result.Tally.Received + repeated, Ignored = result.Tally.Ignored + repeated } };
+            }
+
             run.PageDone(checkpoint, result.Tally, stats.Retries, (long)stats.ThrottleWait.TotalMilliseconds, notModified);
             if (finish)
             {
@@ -535,6 +616,9 @@ internal sealed partial class SupplierSync(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run {RunId}: the feed failed with {Code} ({Kind})")]
     private static partial void LogFeedFailed(ILogger logger, Guid runId, string code, FeedFailureKind kind);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync run {RunId}: the priority pass failed with {Code}; the listing continues")]
+    private static partial void LogPriorityPassFailed(ILogger logger, Guid runId, string code);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId}: the cursor expired; the listing restarts from the run's window")]
     private static partial void LogListingRestarted(ILogger logger, Guid runId);
 
@@ -552,5 +636,8 @@ internal sealed partial class SupplierSync(
     {
         /// <summary>ETag and Last-Modified of a full run's first response, kept for the next full run once this one ends well.</summary>
         public (string? ETag, DateTimeOffset? LastModified)? Validators { get; set; }
+
+        /// <summary>Records the priority pass applied, so the listing does not count them twice.</summary>
+        public HashSet<(string Part, string Warehouse, DateTime At)>? PrioritySeen { get; set; }
     }
 }
