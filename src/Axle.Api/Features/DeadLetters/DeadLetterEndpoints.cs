@@ -157,16 +157,18 @@ public static class DeadLetterEndpoints
         var outcome = await replayer.ReplayAsync(db, letter, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var detail = DeadLetter.FitReason(outcome.Detail);
-        // Record the attempt whatever it did; only an open letter is closed (a concurrent replay or discard wins otherwise).
-        await db.Set<DeadLetter>().Where(d => d.Id == id && d.Status == DeadLetterStatus.Open)
+        // Record the attempt on a letter still open, or on the one this replay closed (a replayer may close it in its own
+        // transaction, to win against a concurrent replay); a concurrent replay or discard that won leaves it as it is.
+        var applied = outcome.Applied;
+        await db.Set<DeadLetter>().Where(d => d.Id == id && (d.Status == DeadLetterStatus.Open || (applied && d.Status == DeadLetterStatus.Replayed)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.ReplayCount, d => d.ReplayCount + 1)
                 .SetProperty(d => d.LastReplayAt, now)
                 .SetProperty(d => d.LastReplayOutcome, detail)
-                .SetProperty(d => d.Status, d => outcome.Applied ? DeadLetterStatus.Replayed : d.Status), ct);
+                .SetProperty(d => d.Status, d => applied ? DeadLetterStatus.Replayed : d.Status), ct);
         var after = await db.Set<DeadLetter>().AsNoTracking().FirstAsync(d => d.Id == id, ct);
-        return outcome.Applied
-            ? TypedResults.Ok(DeadLetterResponse.From(after))
+        return applied ? TypedResults.Ok(DeadLetterResponse.From(after))
+            : after.Status != DeadLetterStatus.Open ? NotOpen(after)
             : Problems.Conflict("still_rejected", "Still rejected", outcome.Detail);
     }
 

@@ -63,6 +63,15 @@ internal sealed class SupplierDeadLetterReplayer(
         ApplyResult result;
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // Claim the letter first: of two concurrent replays only one applies (the other waits on the row, then finds it
+            // closed), so a delta is never applied twice. A rollback below reopens it.
+            if (await db.Set<DeadLetter>().Where(d => d.Id == letter.Id && d.Status == DeadLetterStatus.Open)
+                    .ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, DeadLetterStatus.Replayed), ct) == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return new ReplayOutcome(false, "not_open: replayed or discarded meanwhile.");
+            }
+
             result = await applier.ApplyAsync(db, context, [new ApplyItem(mapped.Record!, letter.Position ?? 0, letter.Payload)], [], now, ct);
             if (result.Tally.Rejected > 0)
             {
