@@ -38,6 +38,7 @@ public static class InventoryEndpoints
                 : new MostAvailableStrategy());
         services.AddScoped<InventoryReservations>();
         services.TryAddScoped<IReservationShortfallListener, NoShortfallListener>();
+        services.TryAddScoped<IPurchaseOrderSuppliers, NoPurchaseOrderSuppliers>();
         services.AddScoped<StockReconciliation>();
         services.AddScoped<IPartUsage, StockPartUsage>();
         services.AddWorker<ReservationExpiryWorker>();
