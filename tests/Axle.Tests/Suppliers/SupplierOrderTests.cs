@@ -371,4 +371,44 @@ public sealed class SupplierOrderTests(SupplierOrderFactory factory) : IClassFix
         Assert.True(order.NeedsAttention);
         Assert.Single(supplier.Sim.Orders.Received);
     }
+
+    [Fact]
+    public async Task A_rejected_drop_ship_order_flags_the_customer_order_for_attention()
+    {
+        await using var supplier = await _kit.SupplierAsync();
+        var part = await _kit.Suppliers.PartAsync("Drop-ship hose");
+        await _kit.Inventory.StockAsync(part, supplier.Supplier.WarehouseId, 3);
+        supplier.Sim.Orders.RejectNext(1, "discontinued");
+
+        var order = await OrderKit.PlacePaidAsync(_kit.Customer(), "CA", (part, 1));
+        var orderId = order.GetProperty("id").GetGuid();
+        await _kit.RunWorkerAsync();
+
+        var row = Assert.Single(await _kit.OrdersOfAsync(supplier.Id));
+        Assert.Equal(SupplierOrderStatus.Rejected, row.Status);
+        var flagged = await _kit.Suppliers.DbAsync(db => db.Set<Order>().AsNoTracking().FirstAsync(o => o.Id == orderId, Ct));
+        Assert.True(flagged.NeedsAttention);
+        Assert.Contains("discontinued", flagged.AttentionNote);
+        var events = await _kit.Suppliers.DbAsync(db => db.Set<OutboxMessage>().AsNoTracking()
+            .Where(m => m.Type == OrderEvents.NeedsAttention).Select(m => m.Payload).ToListAsync(Ct));
+        Assert.Contains(events, e => e.Contains(orderId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_purchase_order_cancels_its_unsent_transmission()
+    {
+        await using var supplier = await _kit.SupplierAsync();
+        var part = await _kit.Suppliers.PartAsync();
+        var po = await _kit.CreatePurchaseOrderAsync(supplier.Id, (part, 5));
+
+        var cancelled = await (await InventoryKitPost($"{SupplierOrderKit.PurchaseOrders}/{po.GetProperty("id").GetGuid()}/cancel"))
+            .AssertJsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", cancelled.GetProperty("transmission").GetProperty("status").GetString());
+        Assert.Equal(SupplierOrderStatus.Cancelled, Assert.Single(await _kit.OrdersOfAsync(supplier.Id)).Status);
+        await _kit.RunWorkerAsync();
+        Assert.Equal(0, supplier.OrderRequests);
+    }
+
+    private Task<HttpResponseMessage> InventoryKitPost(string url) => Inventory.InventoryKit.PostAsync(_kit.Manager, url, new { });
 }

@@ -132,14 +132,16 @@ internal static class SupplierOrderQueue
     }
 
     /// <summary>
-    /// Cancels what was not sent yet (pending and not being transmitted right now, by one conditional update) and notes the
-    /// rest (acknowledged, or in flight): the supplier has those and must be told by a person. Returns how many it noted.
+    /// Cancels what the supplier does not have (pending and not being transmitted right now, or rejected or failed, so no
+    /// retry or replay sends it later), by one conditional update, and notes the rest (acknowledged, or in flight): the
+    /// supplier has those and must be told by a person. Returns how many it noted.
     /// </summary>
     public static async Task<int> CancelAsync(
         AppDbContext db, IQueryable<SupplierOrder> orders, string cancelledNote, string sentNote, DateTime now, CancellationToken ct)
     {
         await orders
-            .Where(o => o.Status == SupplierOrderStatus.Pending && (o.ClaimedUntil == null || o.ClaimedUntil < now))
+            .Where(o => (o.Status == SupplierOrderStatus.Pending && (o.ClaimedUntil == null || o.ClaimedUntil < now))
+                || o.Status == SupplierOrderStatus.Rejected || o.Status == SupplierOrderStatus.Failed)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.Status, SupplierOrderStatus.Cancelled)
                 .SetProperty(o => o.Note, cancelledNote)
