@@ -14,7 +14,7 @@ namespace Axle.Api.Features.Inventory;
 internal static class CancelPurchaseOrder
 {
     public static async Task<Results<Ok<PurchaseOrderResponse>, ProblemHttpResult>> Handle(
-        Guid id, AppDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Guid id, AppDbContext db, IPurchaseOrderSuppliers suppliers, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -33,9 +33,11 @@ internal static class CancelPurchaseOrder
                     $"This purchase order is {System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.Value.ToString())} and cannot be cancelled.");
         }
 
+        // A transmission still waiting is dropped with the order; one the supplier already has stays, noted.
+        await suppliers.CancelAsync(db, id, now, ct);
         audit.Record(db, "inventory.purchase_order_cancelled", $"purchase-order/{id}");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok((await PurchaseOrderResponse.LoadAsync(db, id, ct))!);
+        return TypedResults.Ok((await PurchaseOrderResponse.LoadAsync(db, suppliers, id, ct))!);
     }
 }

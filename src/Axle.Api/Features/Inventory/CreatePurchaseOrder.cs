@@ -8,7 +8,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Inventory;
 
-/// <summary><c>POST /api/v1/purchase-orders</c>: stock ordered from a supplier into one active warehouse.</summary>
+/// <summary>
+/// <c>POST /api/v1/purchase-orders</c>: stock ordered from a supplier into one active warehouse. A <c>supplierId</c> names a
+/// registered, active supplier; when that supplier has an order endpoint the order is queued for transmission to it in the
+/// same transaction (<see cref="IPurchaseOrderSuppliers"/>).
+/// </summary>
 internal static class CreatePurchaseOrder
 {
     public const int MaxLines = 500;
@@ -20,13 +24,15 @@ internal static class CreatePurchaseOrder
         [property: Required] PartMoney? UnitCost);
 
     public sealed record Request(
-        [property: Required, StringLength(PurchaseOrder.SupplierNameMaxLength, MinimumLength = 1)] string? SupplierName,
+        [property: StringLength(PurchaseOrder.SupplierNameMaxLength, MinimumLength = 1)] string? SupplierName,
         [property: StringLength(PurchaseOrder.SupplierReferenceMaxLength)] string? SupplierReference,
         [property: Required] long? WarehouseId,
-        [property: Required, MinLength(1), MaxLength(MaxLines)] IReadOnlyList<LineInput>? Lines);
+        [property: Required, MinLength(1), MaxLength(MaxLines)] IReadOnlyList<LineInput>? Lines,
+        long? SupplierId = null);
 
     public static async Task<Results<Created<PurchaseOrderResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, HttpContext http, AppDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        Request request, HttpContext http, AppDbContext db, IPurchaseOrderSuppliers suppliers, AuditTrail audit, TimeProvider time,
+        CancellationToken ct)
     {
         var lines = request.Lines!;
         var errors = new Dictionary<string, string[]>();
@@ -57,9 +63,18 @@ internal static class CreatePurchaseOrder
             }
         }
 
-        if (string.IsNullOrWhiteSpace(request.SupplierName))
+        PurchaseOrderSupplier? supplier = null;
+        if (request.SupplierId is { } supplierId)
         {
-            errors["supplierName"] = ["A supplier name is required."];
+            supplier = await suppliers.FindActiveAsync(db, supplierId, ct);
+            if (supplier is null)
+            {
+                errors["supplierId"] = ["No active supplier has this id."];
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(request.SupplierName))
+        {
+            errors["supplierName"] = ["A supplier name (or a supplierId) is required."];
         }
 
         var warehouse = await InventoryLookups.WarehouseAsync(db, request.WarehouseId!.Value, ct);
@@ -81,19 +96,22 @@ internal static class CreatePurchaseOrder
         var now = time.GetUtcNow().UtcDateTime;
         // Levels exist from the order on, so a reorder point can be set before the goods arrive.
         await StockLedger.EnsureLevelsAsync(db, [.. parts.Values.Select(p => (p, warehouse.Id))], now, ct);
-        var order = new PurchaseOrder(Guid.CreateVersion7(time.GetUtcNow()), request.SupplierName!.Trim(),
+        var supplierName = string.IsNullOrWhiteSpace(request.SupplierName) ? supplier!.Name : request.SupplierName.Trim();
+        var order = new PurchaseOrder(Guid.CreateVersion7(time.GetUtcNow()), supplierName,
             string.IsNullOrWhiteSpace(request.SupplierReference) ? null : request.SupplierReference.Trim(), warehouse.Id, currency!,
-            Actors.Of(http.User), now);
+            Actors.Of(http.User), now, supplier?.Id);
         foreach (var line in lines)
         {
             order.AddLine(parts[line.Sku!], line.Quantity!.Value, PartRules.ToMinor(line.UnitCost!.Amount!.Value));
         }
 
         db.Add(order);
+        // Queued in this unit of work: the order and its transmission commit together or not at all.
+        var transmitted = supplier is not null && await suppliers.QueueAsync(db, order, now, ct);
         audit.Record(db, "inventory.purchase_order_created", $"purchase-order/{order.Id}",
-            details: new { order.SupplierName, order.SupplierReference, warehouseId = warehouse.Id, lines = lines.Count });
+            details: new { order.SupplierName, order.SupplierId, order.SupplierReference, warehouseId = warehouse.Id, lines = lines.Count, transmitted });
         await db.SaveChangesAsync(ct);
 
-        return TypedResults.Created($"/api/v1/purchase-orders/{order.Id}", await PurchaseOrderResponse.LoadAsync(db, order.Id, ct));
+        return TypedResults.Created($"/api/v1/purchase-orders/{order.Id}", await PurchaseOrderResponse.LoadAsync(db, suppliers, order.Id, ct));
     }
 }

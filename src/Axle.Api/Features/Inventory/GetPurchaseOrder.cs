@@ -7,8 +7,9 @@ namespace Axle.Api.Features.Inventory;
 /// <summary><c>GET /api/v1/purchase-orders/{id}</c>.</summary>
 internal static class GetPurchaseOrder
 {
-    public static async Task<Results<Ok<PurchaseOrderResponse>, ProblemHttpResult>> Handle(Guid id, AppDbContext db, CancellationToken ct) =>
-        await PurchaseOrderResponse.LoadAsync(db, id, ct) is { } order
+    public static async Task<Results<Ok<PurchaseOrderResponse>, ProblemHttpResult>> Handle(
+        Guid id, AppDbContext db, IPurchaseOrderSuppliers suppliers, CancellationToken ct) =>
+        await PurchaseOrderResponse.LoadAsync(db, suppliers, id, ct) is { } order
             ? TypedResults.Ok(order)
             : Problems.NotFound("No purchase order has this id.");
 }

@@ -38,6 +38,7 @@ public static class InventoryEndpoints
                 : new MostAvailableStrategy());
         services.AddScoped<InventoryReservations>();
         services.TryAddScoped<IReservationShortfallListener, NoShortfallListener>();
+        services.TryAddScoped<IPurchaseOrderSuppliers, NoPurchaseOrderSuppliers>();
         services.AddScoped<StockReconciliation>();
         services.AddScoped<IPartUsage, StockPartUsage>();
         services.AddWorker<ReservationExpiryWorker>();
@@ -188,7 +189,10 @@ public static class InventoryEndpoints
             .WithIdempotency(required: true)
             .WithName("CreatePurchaseOrder")
             .WithSummary("Order stock from a supplier into one warehouse")
-            .WithDescription("Lines of sku, quantity and unit cost; one line per SKU; all lines in one currency. Status starts open.")
+            .WithDescription("Lines of sku, quantity and unit cost; one line per SKU; all lines in one currency. Status starts open. " +
+                "supplierId names a registered, active supplier (400 naming supplierId otherwise; supplierName then defaults to " +
+                "its name); when its feed has an orderUrl the order is queued for transmission to it in the same transaction, " +
+                "and transmission shows status, attempts, supplierOrderId, acknowledgedAt and lastError.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}", GetPurchaseOrder.Handle).RequireAuthorization(ManageStock)
@@ -210,7 +214,8 @@ public static class InventoryEndpoints
             .WithName("CancelPurchaseOrder")
             .WithSummary("Cancel what is still outstanding on a purchase order")
             .WithDescription("Open or partially received → cancelled; stock already received stays. A received or cancelled " +
-                "order → 409 purchase_order_closed. Audited.")
+                "order → 409 purchase_order_closed. A transmission to the supplier not sent yet is cancelled; one already " +
+                "sent is noted for a person to cancel with the supplier. Audited.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }

@@ -26,9 +26,11 @@ public sealed class PurchaseOrder
     {
     }
 
-    public PurchaseOrder(Guid id, string supplierName, string? supplierReference, long warehouseId, string currency, string actor, DateTime now)
+    public PurchaseOrder(
+        Guid id, string supplierName, string? supplierReference, long warehouseId, string currency, string actor, DateTime now, long? supplierId = null)
     {
         Id = id;
+        SupplierId = supplierId;
         SupplierName = supplierName;
         SupplierReference = supplierReference;
         WarehouseId = warehouseId;
@@ -41,6 +43,9 @@ public sealed class PurchaseOrder
     }
 
     public Guid Id { get; private set; }
+
+    /// <summary>The registered supplier it is ordered from, when it names one (it is then transmitted if the supplier takes orders).</summary>
+    public long? SupplierId { get; private set; }
     public string SupplierName { get; private set; } = "";
     public string? SupplierReference { get; private set; }
     public long WarehouseId { get; private set; }
@@ -113,6 +118,8 @@ internal sealed class PurchaseOrderConfiguration : IEntityTypeConfiguration<Purc
         b.HasMany(p => p.Lines).WithOne().HasForeignKey(l => l.PurchaseOrderId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(p => p.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasIndex(p => new { p.Status, p.CreatedAt });
+        // Not a foreign key: suppliers are another feature's table; a deleted supplier leaves its purchase orders as they were.
+        b.HasIndex(p => p.SupplierId);
     }
 }
 

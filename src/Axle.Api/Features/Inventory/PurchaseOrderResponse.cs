@@ -6,16 +6,18 @@ namespace Axle.Api.Features.Inventory;
 
 public sealed record PurchaseOrderResponse(
     Guid Id, string SupplierName, string? SupplierReference, long WarehouseId, string WarehouseCode, PurchaseOrderStatus Status,
-    IReadOnlyList<PurchaseOrderResponse.Line> Lines, DateTime CreatedAt, DateTime UpdatedAt)
+    IReadOnlyList<PurchaseOrderResponse.Line> Lines, DateTime CreatedAt, DateTime UpdatedAt, long? SupplierId,
+    PurchaseOrderTransmission? Transmission)
 {
     public sealed record Line(long Id, string Sku, long PartId, int Quantity, int ReceivedQuantity, PartMoney UnitCost);
 
-    internal static async Task<PurchaseOrderResponse?> LoadAsync(AppDbContext db, Guid id, CancellationToken ct)
+    /// <summary>The order with its lines and, when it is transmitted to its supplier, how that stands.</summary>
+    internal static async Task<PurchaseOrderResponse?> LoadAsync(AppDbContext db, IPurchaseOrderSuppliers suppliers, Guid id, CancellationToken ct)
     {
         var order = await db.Set<PurchaseOrder>().AsNoTracking().Where(p => p.Id == id)
             .Select(p => new
             {
-                p.Id, p.SupplierName, p.SupplierReference, p.WarehouseId, p.Status, p.Currency, p.CreatedAt, p.UpdatedAt,
+                p.Id, p.SupplierId, p.SupplierName, p.SupplierReference, p.WarehouseId, p.Status, p.Currency, p.CreatedAt, p.UpdatedAt,
                 WarehouseCode = db.Set<Warehouse>().Where(w => w.Id == p.WarehouseId).Select(w => w.Code).First(),
             })
             .FirstOrDefaultAsync(ct);
@@ -31,6 +33,7 @@ public sealed record PurchaseOrderResponse(
             order.Status,
             [.. lines.Select(l => new Line(l.Id, l.Sku, l.PartId, l.Quantity, l.ReceivedQuantity,
                 new PartMoney(PartRules.FromMinor(l.UnitCostMinor), order.Currency)))],
-            order.CreatedAt, order.UpdatedAt);
+            order.CreatedAt, order.UpdatedAt, order.SupplierId,
+            order.SupplierId is null ? null : await suppliers.TransmissionAsync(db, id, ct));
     }
 }

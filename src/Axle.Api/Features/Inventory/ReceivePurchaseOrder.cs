@@ -23,7 +23,7 @@ internal static class ReceivePurchaseOrder
     public sealed record Request([property: Required, MinLength(1), MaxLength(CreatePurchaseOrder.MaxLines)] IReadOnlyList<LineInput>? Lines);
 
     public static async Task<Results<Ok<PurchaseOrderResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid id, Request request, HttpContext http, AppDbContext db, AuditTrail audit, IOutputCacheStore cache, TimeProvider time,
+        Guid id, Request request, HttpContext http, AppDbContext db, IPurchaseOrderSuppliers suppliers, AuditTrail audit, IOutputCacheStore cache, TimeProvider time,
         CancellationToken ct)
     {
         var order = await db.Set<PurchaseOrder>().AsNoTracking().Include(p => p.Lines).FirstOrDefaultAsync(p => p.Id == id, ct);
@@ -107,7 +107,7 @@ internal static class ReceivePurchaseOrder
         await transaction.CommitAsync(ct);
         await CatalogCache.StockChangedAsync(cache, changes, ct);
 
-        return TypedResults.Ok((await PurchaseOrderResponse.LoadAsync(db, id, ct))!);
+        return TypedResults.Ok((await PurchaseOrderResponse.LoadAsync(db, suppliers, id, ct))!);
     }
 
     private static ProblemHttpResult Closed(PurchaseOrderStatus status) =>

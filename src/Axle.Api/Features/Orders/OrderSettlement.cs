@@ -43,7 +43,8 @@ public enum CancelOutcome
 /// </summary>
 public sealed class OrderSettlement(
     AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, PromotionEngine promotions,
-    AuditTrail audit, IOrderTracking tracking, TimeProvider time, ILogger<OrderSettlement> logger)
+    AuditTrail audit, IOrderTracking tracking, IEnumerable<IOrderFulfilmentListener> fulfilment, TimeProvider time,
+    ILogger<OrderSettlement> logger)
 {
     /// <summary>The order moved on while a settlement was being applied; the settlement's transaction rolls back.</summary>
     private sealed class StaleOrderException : Exception;
@@ -100,13 +101,17 @@ public sealed class OrderSettlement(
             return SettleOutcome.AlreadySettled;
         }
 
-        Task Paid(CancellationToken token) => ApplyAsync(orderId, OrderStatus.PendingPayment, (tracked, payment, now) =>
+        Task Paid(CancellationToken token) => ApplyAsync(orderId, OrderStatus.PendingPayment, async (tracked, payment, now) =>
         {
             var change = tracked.TransitionTo(OrderStatus.Paid, actor, "Payment captured.", now);
             OrderEvents.RecordStatusChanged(db, tracked, change);
             payment?.Capture(reference, now);
             audit.Record(db, "order.paid", $"order/{orderId}", details: new { tracked.Number, amount = tracked.TotalMinor, reference });
-            return Task.CompletedTask;
+            // In this transaction: drop-ship orders to suppliers exist exactly when the order is paid.
+            foreach (var listener in fulfilment)
+            {
+                await listener.OnPaidAsync(db, tracked, now, token);
+            }
         }, token);
 
         if (await SettleWithReservationAsync(order.ReservationId, r => reservations.ConfirmAsync(r, actor, Paid, ct)) is { } settled)
@@ -241,6 +246,10 @@ public sealed class OrderSettlement(
                 reason,
                 refund = refund?.AmountMinor,
             });
+            foreach (var listener in fulfilment)
+            {
+                await listener.OnCancelledAsync(db, tracked, now, token);
+            }
         }, token);
 
         var settled = await SettleWithReservationAsync(order.ReservationId, r => reservations.ReleaseAsync(r, actor, Cancel, ct))

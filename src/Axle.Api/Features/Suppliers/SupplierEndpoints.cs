@@ -1,5 +1,8 @@
 using Axle.Api.Features.DeadLetters;
+using Axle.Api.Features.Inventory;
+using Axle.Api.Features.Orders;
 using Axle.Api.Features.Suppliers.Feeds;
+using Axle.Api.Features.Suppliers.Ordering;
 using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Features.Suppliers.Sync;
 using Axle.Api.Platform.Hosting;
@@ -29,6 +32,12 @@ public static class SupplierEndpoints
         services.AddSupplierFeeds();
         services.AddScoped<SupplierSync>();
         services.AddWorker<SupplierSyncWorker>();
+
+        // Two-way: purchase orders and drop-ship orders transmitted to suppliers' order endpoints.
+        services.AddScoped<IPurchaseOrderSuppliers, PurchaseOrderTransmissions>();
+        services.AddScoped<IOrderFulfilmentListener, DropShipOrders>();
+        services.AddScoped<IDeadLetterReplayer, SupplierOrderReplayer>();
+        services.AddWorker<SupplierOrderWorker>();
         return builder;
     }
 
@@ -93,6 +102,7 @@ public static class SupplierEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         MapSync(app, group);
+        MapOrders(app);
 
         app.MapPost("/api/v1/inventory/updates", PushUpdates.Handle)
             .WithTags("Suppliers")
@@ -120,6 +130,37 @@ public static class SupplierEndpoints
         return app;
     }
 
+    private static void MapOrders(WebApplication app)
+    {
+        var read = Policies.ScopeOrRoles("inventory:read", Roles.InventoryManager, Roles.Admin);
+        var write = Policies.ScopeOrRoles("inventory:write", Roles.InventoryManager, Roles.Admin);
+        app.MapGet("/api/v1/suppliers/{id:long}/orders", SupplierOrderQueries.List)
+            .WithTags("Suppliers")
+            .RequireAuthorization(read)
+            .WithName("ListSupplierOrders")
+            .WithSummary("Orders transmitted (or to be) to the supplier, newest first")
+            .WithDescription("Inventory managers and admins. Purchase orders naming the supplier and drop-ship orders for customer " +
+                "order lines reserved in its warehouses, when its feed has an orderUrl. Filters: status (pending, acknowledged, " +
+                "rejected, failed, cancelled), kind (purchase_order, drop_ship). Cursor-paginated (limit ≤ 100).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var orders = app.MapGroup("/api/v1/supplier-orders").WithTags("Suppliers");
+        orders.MapGet("/{id:guid}", SupplierOrderQueries.Get)
+            .RequireAuthorization(read)
+            .WithName("GetSupplierOrder")
+            .WithSummary("One supplier order: lines as sent, ship-to, transmission status, attempts, the supplier's order id and answer")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapPost("/{id:guid}/retry", SupplierOrderQueries.Retry)
+            .RequireAuthorization(write)
+            .WithName("RetrySupplierOrder")
+            .WithSummary("Send a rejected or failed supplier order again")
+            .WithDescription("Queues it as pending, due now, with fresh attempts and the same Idempotency-Key (the supplier cannot " +
+                "end up with two); its open dead letters are closed. Any other status → 409 not_retryable.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
     private static void MapSync(WebApplication app, RouteGroupBuilder group)
     {
         group.MapPut("/{id:long}/feed", ConfigureFeed.Put)
@@ -127,9 +168,10 @@ public static class SupplierEndpoints
             .WithSummary("Turn pulling on or change it: feed settings, credentials (stored encrypted, never shown) and mapping")
             .WithDescription("Admin. {settings: {url, format: json_cursor|json_page|csv_file|json_file, pagination, pageSize, auth: " +
                 "{kind: none|api_key|basic|oauth2_client_credentials, …}, schedule: {interval | cron, timeZone, offPeak}, " +
-                "rateLimitPerMinute, timeoutSeconds}, credentials?: {apiKey | username+password | clientId+clientSecret}, mapping?}. " +
+                "rateLimitPerMinute, timeoutSeconds, orderUrl?}, credentials?: {apiKey | username+password | clientId+clientSecret}, mapping?}. " +
                 "Every URL must pass the outbound URL guard (public addresses, https; 400 otherwise). Credentials omitted keep " +
-                "the stored ones. mapping: an object replaces the supplier's, null means the records are in Axle's own format, " +
+                "the stored ones. orderUrl: where purchase and drop-ship orders are POSTed (with these credentials); without it nothing is " +
+                "transmitted. mapping: an object replaces the supplier's, null means the records are in Axle's own format, " +
                 "omitted keeps the current one (400 when there is none). Optional If-Match (412 when stale).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

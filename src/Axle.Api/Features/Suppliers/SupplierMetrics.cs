@@ -16,6 +16,8 @@ public sealed class SupplierMetrics
         SyncRuns = meter.CreateCounter<long>("axle.supplier.sync_runs", description: "Finished sync runs by mode and status.");
         SyncRetries = meter.CreateCounter<long>("axle.supplier.sync_retries", description: "Feed requests retried.");
         ThrottleWait = meter.CreateCounter<double>("axle.supplier.throttle_wait", unit: "s", description: "Time sync runs waited on rate limits.");
+        Orders = meter.CreateCounter<long>("axle.supplier.orders",
+            description: "Supplier order transmissions by kind (purchase_order, drop_ship) and outcome (acknowledged, retried, rejected, failed).");
         DeadLetters = meter.CreateCounter<long>("axle.dead_letters.created", description: "Dead letters written, by source and code.");
     }
 
@@ -25,6 +27,7 @@ public sealed class SupplierMetrics
     public Counter<long> SyncRuns { get; }
     public Counter<long> SyncRetries { get; }
     public Counter<double> ThrottleWait { get; }
+    public Counter<long> Orders { get; }
     public Counter<long> DeadLetters { get; }
 
     /// <summary>What one committed apply did: records by outcome, dead letters written, update delays of the changed levels.</summary>

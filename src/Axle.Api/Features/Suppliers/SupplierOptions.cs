@@ -70,4 +70,28 @@ public sealed class SupplierOptions
     /// <summary>How often the sync scheduler checks which suppliers are due (and resumes interrupted runs).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SchedulerInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the supplier order worker looks for orders due for transmission.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan OrderInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Orders transmitted per worker iteration.</summary>
+    [Range(1, 1000)]
+    public int OrderBatch { get; set; } = 20;
+
+    /// <summary>Transmissions of one order (each with the feed client's own retries) before it fails and is dead-lettered.</summary>
+    [Range(1, 100)]
+    public int OrderMaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait after the first failed transmission; doubled after each further one, up to <see cref="OrderRetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan OrderRetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan OrderRetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a claimed order is one worker's before another may take it over (a crashed worker's orders are resent,
+    /// under the same Idempotency-Key).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan OrderClaim { get; set; } = TimeSpan.FromMinutes(5);
 }

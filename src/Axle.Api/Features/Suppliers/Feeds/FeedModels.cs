@@ -121,3 +121,17 @@ public sealed record FeedFileChunk(IReadOnlyList<RawRecord> Records, IReadOnlyLi
 {
     public FeedFailure? Failure { get; init; }
 }
+
+/// <summary>What a supplier answered to an order: its acknowledgement (2xx with its order id when it gave one), or a <see cref="Failure"/>.</summary>
+public sealed record OrderSendResult
+{
+    public FeedFailure? Failure { get; init; }
+    public int? StatusCode { get; init; }
+    public string? SupplierOrderId { get; init; }
+
+    /// <summary>The start of the acknowledgement body.</summary>
+    public string? Body { get; init; }
+    public FeedCallStats Stats { get; init; } = FeedCallStats.None;
+
+    public bool IsSuccess => Failure is null;
+}

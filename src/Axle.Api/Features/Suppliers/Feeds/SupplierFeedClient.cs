@@ -186,23 +186,134 @@ internal sealed class SupplierFeedClient
     }
 
     /// <summary>
+    /// POSTs an order (JSON <paramref name="body"/>) to the supplier's order endpoint with its feed credentials, through the
+    /// same per-supplier pipeline as its feed (retries honouring Retry-After, its circuit breaker and rate limit). Every
+    /// attempt carries <paramref name="idempotencyKey"/>, so the retries cannot make two orders. A 2xx is the supplier's
+    /// acknowledgement (its <c>orderId</c>, or <c>id</c>, is read when present); anything else is a <see cref="FeedFailure"/>:
+    /// transient (5xx, 408, 429, timeouts, an open circuit) or permanent (other 4xx, with the supplier's reason).
+    /// </summary>
+    public async Task<OrderSendResult> SendOrderAsync(FeedRequest request, string idempotencyKey, byte[] body, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(request.Settings.OrderUrl, UriKind.Absolute, out var uri) || OutboundUrlGuard.CheckShape(uri) is not null)
+        {
+            return new OrderSendResult { Failure = InvalidSettings("The supplier has no valid order URL.") };
+        }
+
+        var state = NewState(request, MaxOrderResponseBytes);
+        var (response, failure) = await SendAsync(request, () =>
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            message.Headers.Accept.ParseAdd("application/json");
+            message.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+            return message;
+        }, state, ct);
+        if (response is null)
+        {
+            return new OrderSendResult { Failure = failure, Stats = state.ToStats(failure?.StatusCode) };
+        }
+
+        using (response)
+        {
+            var stats = state.ToStats((int)response.StatusCode);
+            if (!response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotModified)
+            {
+                var statusFailure = await StatusFailureAsync(response, ct);
+                if (statusFailure.Kind == FeedFailureKind.Permanent && (int)response.StatusCode is >= 400 and < 500)
+                {
+                    statusFailure = statusFailure with
+                    {
+                        Code = OrderRejectedCode,
+                        Message = $"The supplier rejected the order ({(int)response.StatusCode})" +
+                            (SupplierReason(statusFailure.PayloadSnippet) is { } reason ? ": " + reason : "."),
+                    };
+                }
+
+                return new OrderSendResult { Failure = statusFailure, Stats = stats };
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            return new OrderSendResult
+            {
+                StatusCode = (int)response.StatusCode,
+                SupplierOrderId = SupplierOrderIdOf(bytes),
+                Body = FeedBody.Snippet(bytes, options.PayloadSnippetBytes),
+                Stats = stats,
+            };
+        }
+    }
+
+    /// <summary>The code of a supplier's 4xx answer to an order.</summary>
+    public const string OrderRejectedCode = "order_rejected";
+
+    private const int MaxOrderResponseBytes = 1024 * 1024;
+
+    private static string? SupplierOrderIdOf(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body, DocumentOptions);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var name in new[] { "orderId", "id" })
+            {
+                if (root.TryGetProperty(name, out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                {
+                    var text = id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText();
+                    return string.IsNullOrWhiteSpace(text) || text.Any(char.IsControl) ? null : text;
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The supplier's own words for a refusal: <c>reason</c>, <c>detail</c>, <c>error</c> or <c>title</c> of a JSON body.</summary>
+    private static string? SupplierReason(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var parts = new[] { "error", "reason", "detail", "title" }
+                .Select(n => document.RootElement.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
+                .Where(v => !string.IsNullOrWhiteSpace(v))
+                .Select(v => v!.Length > 200 ? v[..200] : v)
+                .ToList();
+            return parts.Count == 0 ? null : string.Join(": ", parts);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Sends a GET through the pipeline with auth and conditional headers. With OAuth2 a 401 renews the token and sends once
     /// more (an expired or revoked token is not a transient failure the pipeline could retry).
     /// </summary>
-    private async Task<(HttpResponseMessage? Response, FeedFailure? Failure)> SendAsync(
-        FeedRequest request, Uri uri, string accept, FeedCallState state, CancellationToken ct)
-    {
-        string? rejectedToken = null;
-        for (var round = 0; ; round++)
+    private Task<(HttpResponseMessage? Response, FeedFailure? Failure)> SendAsync(
+        FeedRequest request, Uri uri, string accept, FeedCallState state, CancellationToken ct) =>
+        SendAsync(request, () =>
         {
-            var (authorization, authFailure) = await AuthorizeAsync(request, state, rejectedToken, ct);
-            if (authFailure is not null)
-            {
-                return (null, authFailure);
-            }
-
-            using var message = new HttpRequestMessage(HttpMethod.Get, uri);
-            message.Options.Set(FeedCallState.Key, state);
+            var message = new HttpRequestMessage(HttpMethod.Get, uri);
             message.Headers.Accept.ParseAdd(accept);
             if (request.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var parsedTag))
             {
@@ -214,6 +325,24 @@ internal sealed class SupplierFeedClient
                 message.Headers.IfModifiedSince = lastModified;
             }
 
+            return message;
+        }, state, ct);
+
+    /// <summary>Sends the message <paramref name="create"/> builds, authorized; with OAuth2 a 401 renews the token once.</summary>
+    private async Task<(HttpResponseMessage? Response, FeedFailure? Failure)> SendAsync(
+        FeedRequest request, Func<HttpRequestMessage> create, FeedCallState state, CancellationToken ct)
+    {
+        string? rejectedToken = null;
+        for (var round = 0; ; round++)
+        {
+            var (authorization, authFailure) = await AuthorizeAsync(request, state, rejectedToken, ct);
+            if (authFailure is not null)
+            {
+                return (null, authFailure);
+            }
+
+            using var message = create();
+            message.Options.Set(FeedCallState.Key, state);
             authorization?.Apply(message);
 
             var (response, failure) = await SendThroughPipelineAsync(message, ct);
