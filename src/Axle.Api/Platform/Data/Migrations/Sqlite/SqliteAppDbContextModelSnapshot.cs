@@ -1077,6 +1077,9 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SupplierId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SupplierName")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1097,6 +1100,8 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SupplierId");
 
                     b.HasIndex("WarehouseId");
 
@@ -2168,6 +2173,136 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                     b.HasIndex("ShipmentId", "OccurredAt");
 
                     b.ToTable("tracking_events", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Ordering.SupplierOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Acknowledgement")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CustomerOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PurchaseOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShipTo")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SupplierId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupplierOrderId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WarehouseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PurchaseOrderId")
+                        .IsUnique();
+
+                    b.HasIndex("WarehouseId");
+
+                    b.HasIndex("CustomerOrderId", "WarehouseId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("SupplierId", "CreatedAt");
+
+                    b.HasIndex("SupplierId", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("supplier_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Ordering.SupplierOrderLine", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PartId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PartNumber")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SupplierOrderId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PartId");
+
+                    b.HasIndex("SupplierOrderId", "PartId")
+                        .IsUnique();
+
+                    b.ToTable("supplier_order_lines", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_supplier_order_lines_quantity", "\"Quantity\" > 0");
+                        });
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
@@ -3543,6 +3678,46 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Ordering.SupplierOrder", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerOrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Axle.Api.Features.Inventory.PurchaseOrder", null)
+                        .WithMany()
+                        .HasForeignKey("PurchaseOrderId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Axle.Api.Features.Suppliers.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Inventory.Warehouse", null)
+                        .WithMany()
+                        .HasForeignKey("WarehouseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Ordering.SupplierOrderLine", b =>
+                {
+                    b.HasOne("Axle.Api.Features.Catalog.Part", null)
+                        .WithMany()
+                        .HasForeignKey("PartId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Axle.Api.Features.Suppliers.Ordering.SupplierOrder", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("SupplierOrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Suppliers.Reconciliation.SupplierDiscrepancy", b =>
                 {
                     b.HasOne("Axle.Api.Features.Inventory.StockLevel", null)
@@ -3706,6 +3881,11 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
             modelBuilder.Entity("Axle.Api.Features.Shipments.Shipment", b =>
                 {
                     b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("Axle.Api.Features.Suppliers.Ordering.SupplierOrder", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

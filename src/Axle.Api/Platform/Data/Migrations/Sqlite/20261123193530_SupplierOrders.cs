@@ -1,0 +1,172 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Axle.Api.Platform.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SupplierOrders : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "SupplierId",
+                table: "purchase_orders",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "supplier_orders",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SupplierId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PurchaseOrderId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CustomerOrderId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    WarehouseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Reference = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ShipTo = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ClaimedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    LastStatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    SupplierOrderId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Acknowledgement = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: true),
+                    AcknowledgedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_supplier_orders", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_supplier_orders_orders_CustomerOrderId",
+                        column: x => x.CustomerOrderId,
+                        principalTable: "orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_supplier_orders_purchase_orders_PurchaseOrderId",
+                        column: x => x.PurchaseOrderId,
+                        principalTable: "purchase_orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_supplier_orders_suppliers_SupplierId",
+                        column: x => x.SupplierId,
+                        principalTable: "suppliers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_supplier_orders_warehouses_WarehouseId",
+                        column: x => x.WarehouseId,
+                        principalTable: "warehouses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "supplier_order_lines",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SupplierOrderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PartId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PartNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Quantity = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_supplier_order_lines", x => x.Id);
+                    table.CheckConstraint("CK_supplier_order_lines_quantity", "\"Quantity\" > 0");
+                    table.ForeignKey(
+                        name: "FK_supplier_order_lines_parts_PartId",
+                        column: x => x.PartId,
+                        principalTable: "parts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_supplier_order_lines_supplier_orders_SupplierOrderId",
+                        column: x => x.SupplierOrderId,
+                        principalTable: "supplier_orders",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_purchase_orders_SupplierId",
+                table: "purchase_orders",
+                column: "SupplierId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_order_lines_PartId",
+                table: "supplier_order_lines",
+                column: "PartId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_order_lines_SupplierOrderId_PartId",
+                table: "supplier_order_lines",
+                columns: new[] { "SupplierOrderId", "PartId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_CustomerOrderId_WarehouseId",
+                table: "supplier_orders",
+                columns: new[] { "CustomerOrderId", "WarehouseId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_PurchaseOrderId",
+                table: "supplier_orders",
+                column: "PurchaseOrderId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_Status_NextAttemptAt",
+                table: "supplier_orders",
+                columns: new[] { "Status", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_SupplierId_CreatedAt",
+                table: "supplier_orders",
+                columns: new[] { "SupplierId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_SupplierId_Reference",
+                table: "supplier_orders",
+                columns: new[] { "SupplierId", "Reference" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_supplier_orders_WarehouseId",
+                table: "supplier_orders",
+                column: "WarehouseId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "supplier_order_lines");
+
+            migrationBuilder.DropTable(
+                name: "supplier_orders");
+
+            migrationBuilder.DropIndex(
+                name: "IX_purchase_orders_SupplierId",
+                table: "purchase_orders");
+
+            migrationBuilder.DropColumn(
+                name: "SupplierId",
+                table: "purchase_orders");
+        }
+    }
+}
