@@ -52,7 +52,7 @@ internal sealed record SupplierPullSettings(
 internal static class SupplierPullCommand
 {
     private const string FeedPath = "/feed/stock";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     public static async Task<int> RunAsync(SupplierPullSettings settings, TextWriter log, CancellationToken ct)
     {
@@ -107,17 +107,17 @@ internal static class SupplierPullCommand
         var check = await VerifyAsync(settings.Connection, supplierId, warehouseIds, sim.Catalog, ct);
 
         await log.WriteLineAsync();
-        await log.WriteLineAsync("| run | status | pages | feed requests | records served | received | applied | unchanged | rejected | run s | wall s | records/s (run) | records/s (wall) | server RSS MB min / max |");
-        await log.WriteLineAsync("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        await log.WriteLineAsync("| run | status | pages | feed requests | records served | received | applied | unchanged | rejected | s (run's times) | s (start → seen ended) | s (wall) | records/s (start → seen ended) | records/s (wall) | server RSS MB min / max |");
+        await log.WriteLineAsync("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var p in new[] { full, incremental })
         {
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"| {p.Mode} | {p.Status} | {p.Pages:N0} | {p.FeedRequests:N0} | {p.RecordsServed:N0} | {p.Received:N0} | {p.Applied:N0} | {p.Unchanged:N0} | {p.Rejected:N0} | {p.RunSeconds:F2} | {p.WallSeconds:F2} | {p.RecordsPerSecondRun:N0} | {p.RecordsPerSecondWall:N0} | {Rss(p)} |"));
+                $"| {p.Mode} | {p.Status} | {p.Pages:N0} | {p.FeedRequests:N0} | {p.RecordsServed:N0} | {p.Received:N0} | {p.Applied:N0} | {p.Unchanged:N0} | {p.Rejected:N0} | {p.RunSeconds:F2} | {p.ActiveSeconds:F2} | {p.WallSeconds:F2} | {p.RecordsPerSecondActive:N0} | {p.RecordsPerSecondWall:N0} | {Rss(p)} |"));
         }
 
         await log.WriteLineAsync();
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"incremental ÷ full: time {incremental.RunSeconds / full.RunSeconds:P1}, records served {(double)incremental.RecordsServed / full.RecordsServed:P2}, requests {incremental.FeedRequests} vs {full.FeedRequests}"));
+            $"incremental ÷ full: time {incremental.ActiveSeconds / full.ActiveSeconds:P1}, records served {(double)incremental.RecordsServed / full.RecordsServed:P2}, requests {incremental.FeedRequests} vs {full.FeedRequests}"));
         foreach (var (name, passed, detail) in check.Checks)
         {
             await log.WriteLineAsync($"check {(passed ? "passed" : "FAILED")}: {name} ({detail})");
@@ -149,24 +149,39 @@ internal static class SupplierPullCommand
     }
 
     private static string Rss(PullPass p) =>
-        p.RssMb.Count == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{p.RssMb.Min():F0} / {p.RssMb.Max():F0}");
+        p.Rss is not { } r ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{r.MinMb:F0} / {r.MaxMb:F0}");
 
     /// <summary>Starts one run and polls it (and the server's RSS) every 500 ms until it ends, within --timeout.</summary>
     private static async Task<PullPass> PassAsync(
         HttpClient client, SupplierSimulator sim, long supplierId, string mode, SupplierPullSettings settings, TextWriter log, CancellationToken ct)
     {
         sim.Counters.Reset();
+        await using var database = await DbActivitySampler.StartAsync(settings.Connection, ct);
+        var serverCpu = ServerCpu.Milliseconds(settings.ServerPid);
+        var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var runId = await StartAsync(client, supplierId, mode, log, ct);
         var progress = new List<PullSample>();
+        var rss = new List<double>();
         JsonElement run;
         while (true)
         {
             run = await client.GetFromJsonAsync<JsonElement>($"/api/v1/sync-runs/{runId}", ct);
-            var status = run.GetProperty("status").GetString();
-            progress.Add(new PullSample(Math.Round(clock.Elapsed.TotalSeconds, 2), run.GetProperty("pages").GetInt32(),
-                run.GetProperty("received").GetInt64(), run.GetProperty("applied").GetInt64(), RssMb(settings.ServerPid)));
-            if (status is not ("queued" or "running"))
+            var ended = run.GetProperty("status").GetString() is not ("queued" or "running");
+            if (RssMb(settings.ServerPid) is { } mb)
+            {
+                rss.Add(mb);
+            }
+
+            // Every poll feeds the RSS figures; the kept series has a point per page or per second, whichever is sparser.
+            var pages = run.GetProperty("pages").GetInt32();
+            if (ended || progress.Count == 0 || progress[^1].Pages != pages || clock.Elapsed.TotalSeconds - progress[^1].Seconds >= 1)
+            {
+                progress.Add(new PullSample(Math.Round(clock.Elapsed.TotalSeconds, 2), pages, run.GetProperty("received").GetInt64(),
+                    run.GetProperty("applied").GetInt64(), rss.Count == 0 ? null : rss[^1]));
+            }
+
+            if (ended)
             {
                 break;
             }
@@ -179,12 +194,22 @@ internal static class SupplierPullCommand
             await Task.Delay(PollInterval, ct);
         }
 
+        var seenEnded = DateTime.UtcNow;
         var wall = clock.Elapsed.TotalSeconds;
         var stats = sim.Stats;
-        var pass = PullPass.From(mode, runId, run, wall, stats.RequestsByPath.GetValueOrDefault(FeedPath), stats.TotalRequests,
-            stats.RecordsServed, progress);
+        var activity = await database.StopAsync();
+        var pass = PullPass.From(mode, runId, run, seenEnded, wall, stats.RequestsByPath.GetValueOrDefault(FeedPath), stats.TotalRequests,
+            stats.RecordsServed, rss, progress) with
+        {
+            ServerCpuSeconds = ServerCpu.Milliseconds(settings.ServerPid) - serverCpu is { } ms ? Math.Round(ms / 1000, 2) : null,
+            BenchCpuSeconds = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - benchCpu).TotalSeconds, 2),
+            Database = activity,
+        };
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{mode} run {runId}: {pass.Status} in {pass.RunSeconds:F2} s (queued {pass.QueuedSeconds:F2} s, wall {wall:F2} s), {pass.Pages} pages, {pass.Received:N0} received, {pass.Applied:N0} applied, {pass.RecordsPerSecondRun:N0} records/s; simulator: {pass.FeedRequests} feed requests, {pass.RecordsServed:N0} records served{(pass.Error is null ? "" : "; error: " + pass.Error)}"));
+            $"{mode} run {runId}: {pass.Status}; {pass.RunSeconds:F2} s by its own times, {pass.ActiveSeconds:F2} s from its start until seen ended (queued {pass.QueuedSeconds:F2} s, wall {wall:F2} s); {pass.Pages} pages, {pass.Received:N0} received, {pass.Applied:N0} applied, {pass.RecordsPerSecondActive:N0} records/s; simulator: {pass.FeedRequests} feed requests, {pass.RecordsServed:N0} records served{(pass.Error is null ? "" : "; error: " + pass.Error)}"));
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU over {wall:F1} s wall: server {(pass.ServerCpuSeconds is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} s, this process (simulator, polling) {pass.BenchCpuSeconds:F1} s, PostgreSQL backends {activity.BackendCpuSeconds:F1} s"));
+        await log.WriteLineAsync(DbActivitySampler.Describe(activity, 8));
         // A tenth of the run at a time: whether throughput or memory drift as the tables fill.
         var step = Math.Max(1, progress.Count / 10);
         for (var i = 0; i < progress.Count; i += step)
@@ -292,27 +317,51 @@ internal static class SupplierPullCommand
 
     private sealed record PullSample(double Seconds, int Pages, long Received, long Applied, double? RssMb);
 
+    private sealed record RssSummary(int Samples, double MinMb, double MaxMb, double MedianMb, double FirstMb, double LastMb)
+    {
+        public static RssSummary? Of(List<double> mb)
+        {
+            if (mb.Count == 0)
+            {
+                return null;
+            }
+
+            var sorted = mb.Order().ToList();
+            return new RssSummary(mb.Count, sorted[0], sorted[^1], sorted[sorted.Count / 2], mb[0], mb[^1]);
+        }
+    }
+
+    /// <param name="RunSeconds">The run's own startedAt → finishedAt; finishedAt is stamped as the last page's commit begins,
+    /// so it leaves that page's apply out.</param>
+    /// <param name="ActiveSeconds">startedAt → the first poll that saw the run ended (at most one poll interval late).</param>
+    /// <param name="WallSeconds">POST → seen ended: adds the wait for the sync worker's next tick.</param>
     private sealed record PullPass(
         string Mode, Guid RunId, string Status, string? Error, int Pages, long Received, long Applied, long Unchanged, long Rejected,
-        double QueuedSeconds, double RunSeconds, double WallSeconds, double RecordsPerSecondRun, double RecordsPerSecondWall,
-        long FeedRequests, long SimulatorRequests, long RecordsServed, IReadOnlyList<double> RssMb, double? RssMedianMb,
-        IReadOnlyList<PullSample> Progress)
+        double QueuedSeconds, double RunSeconds, double ActiveSeconds, double WallSeconds, double RecordsPerSecondRun,
+        double RecordsPerSecondActive, double RecordsPerSecondWall, long FeedRequests, long SimulatorRequests, long RecordsServed,
+        RssSummary? Rss, IReadOnlyList<PullSample> Progress)
     {
+        public double? ServerCpuSeconds { get; init; }
+
+        public double BenchCpuSeconds { get; init; }
+
+        public DbActivity? Database { get; init; }
+
         public static PullPass From(
-            string mode, Guid id, JsonElement run, double wall, long feedRequests, long requests, long served, List<PullSample> progress)
+            string mode, Guid id, JsonElement run, DateTime seenEnded, double wall, long feedRequests, long requests, long served,
+            List<double> rss, List<PullSample> progress)
         {
             var created = run.GetProperty("createdAt").GetDateTime();
             var started = run.GetProperty("startedAt").GetDateTime();
             var seconds = Math.Max(run.GetProperty("durationMs").GetInt64() / 1000.0, 1e-3);
+            var active = Math.Max((seenEnded - started).TotalSeconds, 1e-3);
             var received = run.GetProperty("received").GetInt64();
-            var rss = progress.Where(p => p.RssMb is not null).Select(p => p.RssMb!.Value).ToList();
-            var sorted = rss.Order().ToList();
             return new PullPass(mode, id, run.GetProperty("status").GetString()!,
                 run.GetProperty("error").ValueKind == JsonValueKind.String ? run.GetProperty("error").GetString() : null,
                 run.GetProperty("pages").GetInt32(), received, run.GetProperty("applied").GetInt64(),
                 run.GetProperty("unchanged").GetInt64(), run.GetProperty("rejected").GetInt64(),
-                (started - created).TotalSeconds, seconds, wall, received / seconds, received / wall, feedRequests, requests, served,
-                rss, sorted.Count == 0 ? null : sorted[sorted.Count / 2], progress);
+                (started - created).TotalSeconds, seconds, active, wall, received / seconds, received / active, received / wall,
+                feedRequests, requests, served, RssSummary.Of(rss), progress);
         }
     }
 }
