@@ -209,6 +209,12 @@ internal static class SupplierPullCommand
             $"{mode} run {runId}: {pass.Status}; {pass.RunSeconds:F2} s by its own times, {pass.ActiveSeconds:F2} s from its start until seen ended (queued {pass.QueuedSeconds:F2} s, wall {wall:F2} s); {pass.Pages} pages, {pass.Received:N0} received, {pass.Applied:N0} applied, {pass.RecordsPerSecondActive:N0} records/s; simulator: {pass.FeedRequests} feed requests, {pass.RecordsServed:N0} records served{(pass.Error is null ? "" : "; error: " + pass.Error)}"));
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  CPU over {wall:F1} s wall: server {(pass.ServerCpuSeconds is { } cpu ? cpu.ToString("F1", CultureInfo.InvariantCulture) : "n/a")} s, this process (simulator, polling) {pass.BenchCpuSeconds:F1} s, PostgreSQL backends {activity.BackendCpuSeconds:F1} s"));
+        if (pass.PageSeconds is { } page)
+        {
+            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  seconds per page (between polls that saw the page count move, 200 ms resolution): p50 {page.P50:F2}, p90 {page.P90:F2}, max {page.Max:F2}"));
+        }
+
         await log.WriteLineAsync(DbActivitySampler.Describe(activity, 8));
         // A tenth of the run at a time: whether throughput or memory drift as the tables fill.
         var step = Math.Max(1, progress.Count / 10);
@@ -317,6 +323,8 @@ internal static class SupplierPullCommand
 
     private sealed record PullSample(double Seconds, int Pages, long Received, long Applied, double? RssMb);
 
+    private sealed record PageTimes(double P50, double P90, double Max);
+
     private sealed record RssSummary(int Samples, double MinMb, double MaxMb, double MedianMb, double FirstMb, double LastMb)
     {
         public static RssSummary? Of(List<double> mb)
@@ -346,6 +354,33 @@ internal static class SupplierPullCommand
         public double BenchCpuSeconds { get; init; }
 
         public DbActivity? Database { get; init; }
+
+        /// <summary>Time per page from the progress series: each step in the page count over the time it took (first page included).</summary>
+        public PageTimes? PageSeconds
+        {
+            get
+            {
+                var perPage = new List<double>();
+                var previous = (Seconds: QueuedSeconds, Pages: 0);
+                foreach (var sample in Progress.Where(p => p.Pages > 0))
+                {
+                    if (sample.Pages > previous.Pages)
+                    {
+                        var each = (sample.Seconds - previous.Seconds) / (sample.Pages - previous.Pages);
+                        perPage.AddRange(Enumerable.Repeat(each, sample.Pages - previous.Pages));
+                        previous = (sample.Seconds, sample.Pages);
+                    }
+                }
+
+                if (perPage.Count == 0)
+                {
+                    return null;
+                }
+
+                perPage.Sort();
+                return new PageTimes(perPage[(perPage.Count - 1) / 2], perPage[(int)((perPage.Count - 1) * 0.9)], perPage[^1]);
+            }
+        }
 
         public static PullPass From(
             string mode, Guid id, JsonElement run, DateTime seenEnded, double wall, long feedRequests, long requests, long served,
