@@ -29,6 +29,9 @@ internal static class BenchProgram
                          [--max-requests 200000] [--pgbench pgbench] [--server-pid PID] [--out bench/results/<name>.json]
           Axle.Bench supplier-push --connection "<postgres cs>" --email <admin> --password <pw> [--url http://127.0.0.1:5090]
                          [--skus 20000] [--events 100000] [--batch 100] [--concurrency 8] [--drain-timeout 300]
+          Axle.Bench supplier-pull --connection "<postgres cs>" --email <admin> --password <pw> [--url http://127.0.0.1:5090]
+                         [--records 1000000] [--warehouses 4] [--page-size 5000] [--change 0.01] [--timeout 1800]
+                         [--server-pid PID] [--out bench/results/<name>.json]
           Axle.Bench checkout --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 3]
                          [--hot-stock 300] [--hot-concurrency 32] [--server-pid PID] [--out bench/results/<name>.json]
@@ -66,6 +69,8 @@ internal static class BenchProgram
                     return await CheckoutCommand.RunAsync(CheckoutSettings.From(options), Console.Out, cts.Token);
                 case "supplier-push":
                     return await Suppliers.SupplierPushCommand.RunAsync(Suppliers.SupplierPushSettings.From(options), Console.Out, cts.Token);
+                case "supplier-pull":
+                    return await Suppliers.SupplierPullCommand.RunAsync(Suppliers.SupplierPullSettings.From(options), Console.Out, cts.Token);
                 case "reserve-uniform":
                     return await ReserveUniformCommand.RunAsync(ReserveUniformSettings.From(options), Console.Out, cts.Token);
                 default:

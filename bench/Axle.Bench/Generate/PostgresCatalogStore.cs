@@ -75,6 +75,9 @@ internal sealed class PostgresCatalogStore(string connectionString) : ICatalogSt
         var columns = string.Join(", ", table.Columns.Select(c => $"\"{c}\""));
         await using var importer = await _connection.BeginBinaryImportAsync(
             $"COPY \"{table.Name}\" ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        // Completing a million-part COPY (the FTS triggers fire per row) outlasts the connection's 30 s command timeout.
+        // Not TimeSpan.Zero: this Npgsql takes it literally and times out at once.
+        importer.Timeout = TimeSpan.FromHours(1);
         var sink = new CopySink(importer);
         long count = 0;
         foreach (var row in rows)

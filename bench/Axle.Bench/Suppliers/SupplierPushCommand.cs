@@ -105,7 +105,7 @@ internal static class SupplierPushCommand
         return drained && acknowledged == deliveries ? 0 : 1;
     }
 
-    private static async Task<List<string>> SkusAsync(string connection, int limit, CancellationToken ct)
+    internal static async Task<List<string>> SkusAsync(string connection, int limit, CancellationToken ct)
     {
         await using var db = new NpgsqlConnection(connection);
         await db.OpenAsync(ct);
