@@ -214,7 +214,8 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
 
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = _kit.RunAsync(id, kill.Token);
-        while (pull.Requests(SyncKit.CursorPath) < 3)
+        // Page 3 is fetched (and hangs) while page 2 is applied: wait for both before the kill.
+        for (var i = 0; i < 500 && (pull.Requests(SyncKit.CursorPath) < 3 || (await _kit.RunRowAsync(id)).Pages < 2); i++)
         {
             await Task.Delay(20, Ct);
         }

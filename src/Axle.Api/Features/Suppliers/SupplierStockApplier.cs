@@ -179,7 +179,7 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         var entry = new LedgerEntry(MovementReason.SupplierSync, context.ReferenceType, context.ReferenceId, "supplier:" + context.SupplierCode);
         var changes = new List<LevelChange>();
         var toSet = plans.Where(p => p.Target != p.Level.OnHand && p.Target >= p.Level.Reserved)
-            .Select(p => (p.Level.LevelId, p.Level.OnHand, p.Target)).ToList();
+            .Select(p => (p.Level, p.Target)).ToList();
         var setDone = toSet.Count == 0 ? [] : await SupplierStockSql.SetOnHandAsync(db, toSet, now, ct);
         changes.AddRange(setDone);
         var done = setDone.Select(c => c.LevelId).ToHashSet();

@@ -9,7 +9,7 @@ namespace Axle.Api.Features.Suppliers;
 
 /// <summary>A stock level as a supplier apply reads it, with what the supplier last said about it.</summary>
 internal sealed record LevelState(
-    long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, DateTime? SourceUpdatedAt);
+    long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, DateTime? SourceUpdatedAt, string Sku = "", string WarehouseCode = "");
 
 /// <summary>What the supplier snapshot keeps for one level after an apply.</summary>
 internal sealed record SnapshotRow(
@@ -36,16 +36,20 @@ internal static class SupplierStockSql
         """;
 
     public const string PostgresReadLevels = """
-        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt"
+        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt", p."Sku", w."Code"
         FROM unnest(@parts, @warehouses) AS k(part, warehouse)
         JOIN stock_levels l ON l."PartId" = k.part AND l."WarehouseId" = k.warehouse
+        JOIN parts p ON p."Id" = l."PartId"
+        JOIN warehouses w ON w."Id" = l."WarehouseId"
         LEFT JOIN supplier_stock s ON s."LevelId" = l."Id"
         """;
 
     public const string SqliteReadLevels = """
-        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt"
+        SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt", p."Sku", w."Code"
         FROM json_each($rows) j
         JOIN stock_levels l ON l."PartId" = j.value ->> 0 AND l."WarehouseId" = j.value ->> 1
+        JOIN parts p ON p."Id" = l."PartId"
+        JOIN warehouses w ON w."Id" = l."WarehouseId"
         LEFT JOIN supplier_stock s ON s."LevelId" = l."Id"
         """;
 
@@ -59,9 +63,7 @@ internal static class SupplierStockSql
         SET "OnHand" = v.target, "Version" = l."Version" + 1, "UpdatedAt" = @now
         FROM unnest(@ids, @expected, @targets) AS v(id, expected, target)
         WHERE l."Id" = v.id AND l."OnHand" = v.expected AND v.target >= l."Reserved"
-        RETURNING l."Id", l."PartId", (SELECT p."Sku" FROM parts p WHERE p."Id" = l."PartId"), l."WarehouseId",
-            (SELECT w."Code" FROM warehouses w WHERE w."Id" = l."WarehouseId"), l."OnHand", l."Reserved", l."ReorderPoint",
-            l."ReorderQuantity", l."Version"
+        RETURNING l."Id", l."OnHand", l."Reserved", l."ReorderPoint", l."ReorderQuantity", l."Version"
         """;
 
     // SQLite's RETURNING may not name the FROM table, so it returns the level's own columns and the caller knows the delta.
@@ -70,9 +72,7 @@ internal static class SupplierStockSql
         SET "OnHand" = v.target, "Version" = stock_levels."Version" + 1, "UpdatedAt" = $now
         FROM (SELECT j.value ->> 0 AS id, j.value ->> 1 AS expected, j.value ->> 2 AS target FROM json_each($rows) j) AS v
         WHERE stock_levels."Id" = v.id AND stock_levels."OnHand" = v.expected AND v.target >= stock_levels."Reserved"
-        RETURNING "Id", "PartId", (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId"), "WarehouseId",
-            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId"), "OnHand", "Reserved", "ReorderPoint",
-            "ReorderQuantity", "Version"
+        RETURNING "Id", "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version"
         """;
 
     public const string PostgresUpsertSnapshot = """
@@ -144,7 +144,7 @@ internal static class SupplierStockSql
         QueryAsync(db,
             db.Database.IsNpgsql() ? PostgresReadLevels : SqliteReadLevels,
             r => new LevelState(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetInt32(4),
-                r.IsDBNull(5) ? null : DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc)),
+                r.IsDBNull(5) ? null : DateTime.SpecifyKind(r.GetDateTime(5), DateTimeKind.Utc), r.GetString(6), r.GetString(7)),
             ct,
             db.Database.IsNpgsql()
                 ? [("parts", keys.Select(k => k.Part).ToArray()), ("warehouses", keys.Select(k => k.Warehouse).ToArray())]
@@ -152,19 +152,25 @@ internal static class SupplierStockSql
 
     /// <summary>Sets on hand where the level is as expected; returns the changed levels (deltas filled in from the expectation).</summary>
     public static async Task<List<LevelChange>> SetOnHandAsync(
-        AppDbContext db, IReadOnlyList<(long LevelId, int Expected, int Target)> rows, DateTime now, CancellationToken ct)
+        AppDbContext db, IReadOnlyList<(LevelState Level, int Target)> rows, DateTime now, CancellationToken ct)
     {
-        var expected = rows.ToDictionary(r => r.LevelId, r => r.Expected);
+        var read = rows.ToDictionary(r => r.Level.LevelId, r => r.Level);
         var postgres = db.Database.IsNpgsql();
+        // The level's part, SKU, warehouse and code were read with it; the statement returns only what it changed.
         var changed = await QueryAsync(db, postgres ? PostgresSetOnHand : SqliteSetOnHand,
-            r => new LevelChange(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetInt32(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt64(9), 0, 0),
+            r =>
+            {
+                var level = read[r.GetInt64(0)];
+                var onHand = r.GetInt32(1);
+                return new LevelChange(level.LevelId, level.PartId, level.Sku, level.WarehouseId, level.WarehouseCode, onHand,
+                    r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt64(5), onHand - level.OnHand, 0);
+            },
             ct,
             postgres
-                ? [("ids", rows.Select(r => r.LevelId).ToArray()), ("expected", rows.Select(r => r.Expected).ToArray()),
+                ? [("ids", rows.Select(r => r.Level.LevelId).ToArray()), ("expected", rows.Select(r => r.Level.OnHand).ToArray()),
                     ("targets", rows.Select(r => r.Target).ToArray()), ("now", now)]
-                : [("$rows", JsonSerializer.Serialize(rows.Select(r => new[] { r.LevelId, r.Expected, r.Target }))), ("$now", now)]);
-        return [.. changed.Select(c => c with { DeltaOnHand = c.OnHand - expected[c.LevelId] })];
+                : [("$rows", JsonSerializer.Serialize(rows.Select(r => new[] { r.Level.LevelId, r.Level.OnHand, r.Target }))), ("$now", now)]);
+        return changed;
     }
 
     public static Task UpsertSnapshotAsync(

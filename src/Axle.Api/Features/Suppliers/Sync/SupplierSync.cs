@@ -222,55 +222,78 @@ internal sealed partial class SupplierSync(
         // Only a run starting from the top may ask "changed since the last full fetch?".
         var conditional = run.Mode == SyncMode.Full && run.Cursor is null && run.Pages == 0;
         var restarts = 0;
-        while (true)
+        Task<FeedPageResult>? prefetched = null;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var page = run.Cursor is { } position && !cursorFormat ? int.Parse(position, CultureInfo.InvariantCulture) : 1;
-            var request = new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
+            while (true)
             {
-                Cursor = cursorFormat ? run.Cursor : null,
-                Page = cursorFormat ? null : page,
-                UpdatedSince = run.Mode == SyncMode.Incremental ? run.UpdatedSince : null,
-                ETag = conditional ? job.State.ETag : null,
-                LastModified = conditional ? job.State.LastModified : null,
-            };
-            var result = await feeds.FetchPageAsync(request, ct);
-            CountCall(result.Stats);
-            if (result.NotModified)
-            {
-                await CommitAsync(job, [], [], 0, run.Cursor, result.Stats, notModified: true, finish: true, ct);
-                return;
-            }
-
-            if (result.Failure is { } failure)
-            {
-                if (failure.Code == FeedFailureCodes.CursorExpired && restarts++ < MaxListingRestarts)
+                ct.ThrowIfCancellationRequested();
+                var result = prefetched is null ? await feeds.FetchPageAsync(PageRequest(job, run.Cursor, conditional), ct) : await prefetched;
+                prefetched = null;
+                CountCall(result.Stats);
+                if (result.NotModified)
                 {
-                    // Start the listing again from the run's window: records already applied come again as unchanged.
-                    await RestartListingAsync(job, result.Stats, ct);
-                    conditional = false;
-                    continue;
+                    await CommitAsync(job, [], [], 0, run.Cursor, result.Stats, notModified: true, finish: true, ct);
+                    return;
                 }
 
-                await FailAsync(job, failure, result.Stats, (long)run.Pages * job.Settings.EffectivePageSize, ct);
-                return;
-            }
+                if (result.Failure is { } failure)
+                {
+                    if (failure.Code == FeedFailureCodes.CursorExpired && restarts++ < MaxListingRestarts)
+                    {
+                        // Start the listing again from the run's window: records already applied come again as unchanged.
+                        await RestartListingAsync(job, result.Stats, ct);
+                        conditional = false;
+                        continue;
+                    }
 
-            if (conditional)
-            {
-                job.Validators = (result.ETag, result.LastModified);
-                conditional = false;
-            }
+                    await FailAsync(job, failure, result.Stats, (long)run.Pages * job.Settings.EffectivePageSize, ct);
+                    return;
+                }
 
-            var next = cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture);
-            var basePosition = (long)run.Pages * job.Settings.EffectivePageSize;
-            await CommitAsync(job, result.Records, result.RecordFailures, basePosition, next ?? run.Cursor, result.Stats,
-                notModified: false, finish: !result.HasMore, ct);
-            if (!result.HasMore)
-            {
-                return;
+                if (conditional)
+                {
+                    job.Validators = (result.ETag, result.LastModified);
+                    conditional = false;
+                }
+
+                var next = cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture);
+                if (result.HasMore && next is not null)
+                {
+                    // The next page is fetched (and parsed) while this one is applied: the feed and the database work at once.
+                    prefetched = feeds.FetchPageAsync(PageRequest(job, next, conditional: false), ct);
+                }
+
+                var basePosition = (long)run.Pages * job.Settings.EffectivePageSize;
+                await CommitAsync(job, result.Records, result.RecordFailures, basePosition, next ?? run.Cursor, result.Stats,
+                    notModified: false, finish: !result.HasMore, ct);
+                if (!result.HasMore)
+                {
+                    return;
+                }
             }
         }
+        finally
+        {
+            if (prefetched is not null)
+            {
+                // The run stopped (failed, lease lost, cancelled) with a fetch under way: let it end, its page is not applied.
+                await prefetched.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static FeedRequest PageRequest(Job job, string? position, bool conditional)
+    {
+        var cursorFormat = job.Settings.Format == FeedFormat.JsonCursor;
+        return new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
+        {
+            Cursor = cursorFormat ? position : null,
+            Page = cursorFormat ? null : position is null ? 1 : int.Parse(position, CultureInfo.InvariantCulture),
+            UpdatedSince = job.Run.Mode == SyncMode.Incremental ? job.Run.UpdatedSince : null,
+            ETag = conditional ? job.State.ETag : null,
+            LastModified = conditional ? job.State.LastModified : null,
+        };
     }
 
     /// <summary>

@@ -1303,8 +1303,6 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UpdatedAt");
-
                     b.HasIndex("PartId", "WarehouseId")
                         .IsUnique();
 
@@ -1318,6 +1316,8 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
 
                             t.HasCheckConstraint("CK_stock_levels_reserved", "\"Reserved\" >= 0 AND \"Reserved\" <= \"OnHand\"");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 90);
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Inventory.StockMovement", b =>

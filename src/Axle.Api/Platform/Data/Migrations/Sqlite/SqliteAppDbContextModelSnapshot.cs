@@ -1262,8 +1262,6 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UpdatedAt");
-
                     b.HasIndex("PartId", "WarehouseId")
                         .IsUnique();
 
@@ -1277,6 +1275,8 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
 
                             t.HasCheckConstraint("CK_stock_levels_reserved", "\"Reserved\" >= 0 AND \"Reserved\" <= \"OnHand\"");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 90);
                 });
 
             modelBuilder.Entity("Axle.Api.Features.Inventory.StockMovement", b =>
