@@ -461,7 +461,8 @@ internal sealed partial class SupplierSync(
                     run.CountDiscrepancies(await SupplierReconciler.FinishAsync(db, run.SupplierId, run.Id, now, ct));
                 }
 
-                Finish(job, null, failed: false, now);
+                // Now, not when the page began: the run's duration includes its last apply.
+                Finish(job, null, failed: false, Now);
             }
 
             await db.SaveChangesAsync(ct);
