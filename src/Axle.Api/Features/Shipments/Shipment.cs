@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
+using Axle.Api.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -98,22 +98,9 @@ public sealed class Shipment
     }
 
     /// <summary>The API name of a status (<c>out_for_delivery</c>).</summary>
-    public static string Name(ShipmentStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string Name(ShipmentStatus status) => WireNames.Of(status);
 
-    public static bool TryParse(string? value, out ShipmentStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<ShipmentStatus>())
-        {
-            if (string.Equals(Name(candidate), value, StringComparison.Ordinal))
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out ShipmentStatus status) => WireNames.TryParse(value, out status);
 }
 
 /// <summary>Units of one order line in a shipment.</summary>

@@ -9,7 +9,7 @@ namespace Axle.Api.Features.Suppliers;
 
 /// <summary>A stock level as a supplier apply reads it, with what the supplier last said about it.</summary>
 internal sealed record LevelState(
-    long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, DateTime? SourceUpdatedAt, string Sku = "", string WarehouseCode = "");
+    long LevelId, long PartId, long WarehouseId, int OnHand, int Reserved, DateTime? SourceUpdatedAt, string Sku, string WarehouseCode);
 
 /// <summary>What the supplier snapshot keeps for one level after an apply.</summary>
 internal sealed record SnapshotRow(

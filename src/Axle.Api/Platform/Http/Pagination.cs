@@ -271,12 +271,17 @@ public static class Pagination
     /// <summary>200 with the page, and <c>Link: &lt;…&gt;; rel="next"</c> (the request's own query with the new cursor) when there is a next page.</summary>
     public static Ok<Page<T>> PageResult<T>(this HttpContext http, Page<T> page)
     {
-        if (page.NextCursor is { } cursor)
+        http.LinkNext(page.NextCursor);
+        return TypedResults.Ok(page);
+    }
+
+    /// <summary><c>Link: &lt;…&gt;; rel="next"</c> for a page answered in another shape than <see cref="Page{T}"/>; nothing without a cursor.</summary>
+    public static void LinkNext(this HttpContext http, string? cursor)
+    {
+        if (cursor is not null)
         {
             http.Response.Headers[HeaderNames.Link] = $"<{NextUrl(http.Request, cursor)}>; rel=\"next\"";
         }
-
-        return TypedResults.Ok(page);
     }
 
     internal static string NextUrl(HttpRequest request, string cursor)

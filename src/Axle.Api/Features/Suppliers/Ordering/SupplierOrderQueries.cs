@@ -59,7 +59,7 @@ internal static class SupplierOrderQueries
         SupplierOrderStatus? statusFilter = null;
         if (status is not null)
         {
-            if (!TryParse<SupplierOrderStatus>(status, out var parsed))
+            if (!WireNames.TryParse<SupplierOrderStatus>(status, out var parsed))
             {
                 return Problems.Validation("status", "One of: pending, acknowledged, rejected, failed, cancelled.");
             }
@@ -70,7 +70,7 @@ internal static class SupplierOrderQueries
         SupplierOrderKind? kindFilter = null;
         if (kind is not null)
         {
-            if (!TryParse<SupplierOrderKind>(kind, out var parsed))
+            if (!WireNames.TryParse<SupplierOrderKind>(kind, out var parsed))
             {
                 return Problems.Validation("kind", "One of: purchase_order, drop_ship.");
             }
@@ -145,7 +145,7 @@ internal static class SupplierOrderQueries
 
     internal static ProblemHttpResult NotRetryable(SupplierOrder order) =>
         Problems.Conflict("not_retryable", "Not retryable",
-            $"This supplier order is {JsonNamingPolicy.SnakeCaseLower.ConvertName(order.Status.ToString())}; only rejected or failed ones are sent again.");
+            $"This supplier order is {WireNames.Of(order.Status)}; only rejected or failed ones are sent again.");
 
     internal static Task<int> CloseDeadLettersAsync(AppDbContext db, Guid orderId, string outcome, DateTime now, CancellationToken ct)
     {
@@ -156,21 +156,6 @@ internal static class SupplierOrderQueries
                 .SetProperty(d => d.Status, DeadLetterStatus.Replayed)
                 .SetProperty(d => d.LastReplayAt, now)
                 .SetProperty(d => d.LastReplayOutcome, outcome), ct);
-    }
-
-    private static bool TryParse<T>(string text, out T value) where T : struct, Enum
-    {
-        foreach (var candidate in Enum.GetValues<T>())
-        {
-            if (string.Equals(JsonNamingPolicy.SnakeCaseLower.ConvertName(candidate.ToString()), text, StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 }
 
@@ -192,7 +177,7 @@ internal sealed class SupplierOrderReplayer(TimeProvider time) : IDeadLetterRepl
 
         if (!SupplierOrder.CanRequeue(order.Status))
         {
-            return new ReplayOutcome(false, $"The supplier order is {JsonNamingPolicy.SnakeCaseLower.ConvertName(order.Status.ToString())}.");
+            return new ReplayOutcome(false, $"The supplier order is {WireNames.Of(order.Status)}.");
         }
 
         order.Requeue(time.GetUtcNow().UtcDateTime);

@@ -48,11 +48,9 @@ internal static class ListDiscrepancies
         DiscrepancyKind? kindFilter = null;
         if (kind is not null)
         {
-            var parsed = Enum.GetValues<DiscrepancyKind>()
-                .Where(k => string.Equals(Wire(k), kind, StringComparison.Ordinal)).Select(k => (DiscrepancyKind?)k).FirstOrDefault();
-            if (parsed is null)
+            if (!WireNames.TryParse<DiscrepancyKind>(kind, out var parsed))
             {
-                return Problems.Validation("kind", "One of: " + string.Join(", ", Enum.GetValues<DiscrepancyKind>().Select(Wire)) + ".");
+                return Problems.Validation("kind", "One of: " + WireNames.All<DiscrepancyKind>() + ".");
             }
 
             kindFilter = parsed;
@@ -93,12 +91,7 @@ internal static class ListDiscrepancies
         var lastRun = await db.Set<SyncRun>().AsNoTracking().Where(r => r.SupplierId == id && r.Mode == SyncMode.Reconcile)
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
-
-        if (found.NextCursor is { } next)
-        {
-            http.Response.Headers.Link = $"<{Pagination.NextUrl(http.Request, next)}>; rel=\"next\"";
-        }
-
+        http.LinkNext(found.NextCursor);
         return TypedResults.Ok(new DiscrepancyReport(
             lastRun is null ? null : SyncRunResponse.From(lastRun, now),
             [.. found.Items.Select(d => new DiscrepancyResponse(
@@ -107,6 +100,4 @@ internal static class ListDiscrepancies
                 d.Corrected))],
             found.NextCursor));
     }
-
-    private static string Wire(DiscrepancyKind kind) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 }

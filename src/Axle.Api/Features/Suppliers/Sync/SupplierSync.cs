@@ -6,6 +6,7 @@ using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
+using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Messaging;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
@@ -178,7 +179,7 @@ internal sealed partial class SupplierSync(
             run.Finish(Now, supplier is { Active: false } ? "inactive: the supplier is inactive." : "no_feed: the supplier has no feed configured.", failed: true);
             state.LastRunAt = Now;
             await db.SaveChangesAsync(ct);
-            metrics.SyncRuns.Add(1, new("mode", Lower(run.Mode)), new("status", Lower(run.Status)));
+            metrics.SyncRuns.Add(1, new("mode", WireNames.Of(run.Mode)), new("status", WireNames.Of(run.Status)));
             return SyncOutcome.Finished;
         }
 
@@ -213,10 +214,9 @@ internal sealed partial class SupplierSync(
     private async Task PagesAsync(Job job, CancellationToken ct)
     {
         var run = job.Run;
-        var cursorFormat = job.Settings.Format == FeedFormat.JsonCursor;
         if (run.Mode == SyncMode.Incremental && run.Cursor is null && run.Pages == 0 && job.Settings.Pagination.PartNumbersParam is not null)
         {
-            await PriorityPassAsync(job, cursorFormat, ct);
+            await PriorityPassAsync(job, ct);
         }
 
         // Only a run starting from the top may ask "changed since the last full fetch?".
@@ -257,7 +257,7 @@ internal sealed partial class SupplierSync(
                     conditional = false;
                 }
 
-                var next = cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture);
+                var next = NextPosition(job, result);
                 if (result.HasMore && next is not null)
                 {
                     // The next page is fetched (and parsed) while this one is applied: the feed and the database work at once.
@@ -283,6 +283,10 @@ internal sealed partial class SupplierSync(
         }
     }
 
+    /// <summary>Where the page after <paramref name="result"/> starts: the feed's cursor, or the next page number.</summary>
+    private static string? NextPosition(Job job, FeedPageResult result) =>
+        job.Settings.Format == FeedFormat.JsonCursor ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture);
+
     private static FeedRequest PageRequest(Job job, string? position, bool conditional)
     {
         var cursorFormat = job.Settings.Format == FeedFormat.JsonCursor;
@@ -301,7 +305,7 @@ internal sealed partial class SupplierSync(
     /// run nothing but this pass (the listing brings every change anyway). Pages count as the run's pages, so a run resumed
     /// after a crash does not repeat the pass.
     /// </summary>
-    private async Task PriorityPassAsync(Job job, bool cursorFormat, CancellationToken ct)
+    private async Task PriorityPassAsync(Job job, CancellationToken ct)
     {
         var o = options.Value;
         var numbers = await SyncPriorities.PartNumbersAsync(db, job.Run.SupplierId, o.PriorityParts, Now - o.FastMoverWindow, ct);
@@ -311,17 +315,10 @@ internal sealed partial class SupplierSync(
         }
 
         job.PrioritySeen = [];
-        string? cursor = null;
-        var page = 1;
+        string? position = null;
         for (var i = 0; i < MaxPriorityPages; i++)
         {
-            var result = await feeds.FetchPageAsync(new FeedRequest(job.SupplierKey, job.Settings, job.Credentials)
-            {
-                Cursor = cursorFormat ? cursor : null,
-                Page = cursorFormat ? null : page,
-                UpdatedSince = job.Run.UpdatedSince,
-                PartNumbers = numbers,
-            }, ct);
+            var result = await feeds.FetchPageAsync(PageRequest(job, position, conditional: false) with { PartNumbers = numbers }, ct);
             CountCall(result.Stats);
             if (result.Failure is { } failure)
             {
@@ -337,13 +334,11 @@ internal sealed partial class SupplierSync(
 
             await CommitAsync(job, result.Records, result.RecordFailures, 0, job.Run.Cursor, result.Stats, notModified: false,
                 finish: false, ct, priority: true);
-            if (!result.HasMore || (cursorFormat ? result.NextCursor : result.NextPage?.ToString(CultureInfo.InvariantCulture)) is null)
+            position = NextPosition(job, result);
+            if (!result.HasMore || position is null)
             {
                 return;
             }
-
-            cursor = result.NextCursor;
-            page = result.NextPage ?? page + 1;
         }
     }
 
@@ -555,7 +550,7 @@ internal sealed partial class SupplierSync(
 
     private void Finished(SyncRun run)
     {
-        metrics.SyncRuns.Add(1, new("mode", Lower(run.Mode)), new("status", Lower(run.Status)));
+        metrics.SyncRuns.Add(1, new("mode", WireNames.Of(run.Mode)), new("status", WireNames.Of(run.Status)));
         LogFinished(log, run.Id, run.Mode, run.Status, run.Pages, run.Received, run.Applied, run.Rejected);
     }
 
@@ -631,8 +626,6 @@ internal sealed partial class SupplierSync(
             LogReleaseFailed(log, e, lease);
         }
     }
-
-    private static string Lower<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync run {RunId} ({Mode}) ended {Status}: {Pages} pages, {Received} received, {Applied} applied, {Rejected} rejected")]
     private static partial void LogFinished(ILogger logger, Guid runId, SyncMode mode, SyncRunStatus status, int pages, long received, long applied, long rejected);
