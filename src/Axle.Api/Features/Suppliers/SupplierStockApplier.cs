@@ -157,13 +157,15 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         var discrepancies = 0;
         if (context.Mode != ApplyMode.Apply)
         {
-            discrepancies = await SupplierReconciler.ComparePageAsync(db, context, plans, [.. levels.Values.Select(l => l.LevelId)],
+            // The snapshot upsert marks the levels it writes as seen by the run (a report writes only those that agree: what
+            // agrees is the supplier's word as much as Axle's; a correction writes them all); the reconciler marks the rest.
+            var snapshotted = context.Mode == ApplyMode.Compare ? [.. plans.Where(p => p.Target == p.Level.OnHand)] : plans;
+            var seenOnly = levels.Values.Select(l => l.LevelId).Except(snapshotted.Select(p => p.Level.LevelId)).ToList();
+            discrepancies = await SupplierReconciler.ComparePageAsync(db, context, plans, seenOnly,
                 correcting: context.Mode == ApplyMode.CompareAndCorrect, now, ct);
             if (context.Mode == ApplyMode.Compare)
             {
-                // What agrees is the supplier's word as much as Axle's: the snapshot may say so.
-                await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId,
-                    [.. plans.Where(p => p.Target == p.Level.OnHand).Select(Snapshot)], now, ct);
+                await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId, [.. snapshotted.Select(Snapshot)], now, ct);
                 var accepted = plans.Sum(p => p.Accepted);
                 return new ApplyResult(
                     new PageTally(items.Count + rejectedUpstream.Count, 0, accepted, rejected, ignored, plans.Count == 0 ? null : plans.Max(p => p.NewestAt), discrepancies),

@@ -12,7 +12,8 @@ namespace Axle.Api.Features.Suppliers.Reconciliation;
 /// <list type="bullet">
 /// <item>Per page (<see cref="ComparePageAsync"/>): a level whose on hand differs from the supplier's newest figure (or whose
 /// part's price differs, for suppliers that set prices) gets a discrepancy row, keeping its <c>Since</c> while it persists;
-/// a level that agrees loses its row; every level the page names is marked seen in the supplier snapshot.</item>
+/// a level that agrees loses its row; every level the page names is marked seen in the supplier snapshot (by the snapshot
+/// write where there is one, here otherwise).</item>
 /// <item>At the end (<see cref="FinishAsync"/>): levels of the supplier's warehouses holding stock that the feed did not list
 /// are reported <see cref="DiscrepancyKind.NotListed"/> (never zeroed automatically: a feed that lost rows would otherwise
 /// empty the warehouse), and rows of earlier runs that this run did not confirm go.</item>
@@ -24,7 +25,10 @@ internal static class SupplierReconciler
 {
     private const int SweepBatch = 2000;
 
-    /// <summary>Compares a page's folded plans with the levels as read; returns the discrepancies recorded.</summary>
+    /// <summary>
+    /// Compares a page's folded plans with the levels as read; returns the discrepancies recorded. <paramref name="seenLevels"/>:
+    /// the levels the page named whose snapshot the caller does not write (that write marks its levels seen itself).
+    /// </summary>
     public static async Task<int> ComparePageAsync(
         AppDbContext db, ApplyContext context, IReadOnlyList<SupplierStockApplier.Plan> plans, IReadOnlyCollection<long> seenLevels,
         bool correcting, DateTime now, CancellationToken ct)
