@@ -81,6 +81,8 @@ public sealed class FeedSettingsTests
         ["18"] = (Valid with { Schedule = new FeedScheduleSettings { OffPeak = new(new TimeOnly(1, 0), new TimeOnly(1, 0)) } }, "schedule.offPeak"),
         ["19"] = (Valid with { RateLimitPerMinute = 0 }, "rateLimitPerMinute"),
         ["20"] = (Valid with { TimeoutSeconds = 0 }, "timeoutSeconds"),
+        ["21"] = (Valid with { Pagination = new FeedPagination { PartNumbersParam = " " } }, "pagination.partNumbersParam"),
+        ["22"] = (Valid with { Pagination = new FeedPagination { PartNumbersParam = new string('p', 101) } }, "pagination.partNumbersParam"),
     };
 
     public static TheoryData<string> Invalid => [.. InvalidCases.Keys];
