@@ -37,6 +37,7 @@ public static class InventoryEndpoints
                 ? new NearestRegionStrategy()
                 : new MostAvailableStrategy());
         services.AddScoped<InventoryReservations>();
+        services.AddSingleton<InventoryMetrics>();
         services.TryAddScoped<IReservationShortfallListener, NoShortfallListener>();
         services.TryAddScoped<IPurchaseOrderSuppliers, NoPurchaseOrderSuppliers>();
         services.AddScoped<StockReconciliation>();

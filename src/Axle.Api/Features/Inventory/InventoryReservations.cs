@@ -56,7 +56,7 @@ public abstract record CloseOutcome
 /// </remarks>
 public sealed class InventoryReservations(
     AppDbContext db, IAllocationStrategy strategy, IOptions<InventoryOptions> options, AuditTrail audit,
-    IOutputCacheStore cache, TimeProvider time)
+    IOutputCacheStore cache, InventoryMetrics metrics, TimeProvider time)
 {
     public Task<ReserveOutcome> ReserveAsync(ReserveCommand command, CancellationToken ct) => ReserveAsync(command, null, ct);
 
@@ -113,6 +113,7 @@ public sealed class InventoryReservations(
         var available = candidates.GroupBy(c => c.PartId).ToDictionary(g => g.Key, g => g.Sum(c => c.Available));
         var all = lines.Select(l => new SkuShortage(l.PartId, skus[l.PartId], l.Quantity, available.GetValueOrDefault(l.PartId))).ToList();
         var shortages = all.Where(s => s.Available < s.Requested).ToList();
+        metrics.Conflict(command.ReferenceType);
         return new ReserveOutcome.Insufficient(shortages.Count > 0 ? shortages : all);
     }
 

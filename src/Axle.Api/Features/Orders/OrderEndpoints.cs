@@ -2,6 +2,7 @@ using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Security;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Axle.Api.Features.Orders;
 
@@ -19,6 +20,8 @@ public static class OrderEndpoints
         var services = builder.Services;
         services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<OrderSettlement>();
+        services.AddSingleton<OrderMetrics>();
+        services.AddSingleton<ISaveChangesInterceptor, OrderMetricsInterceptor>();
         services.AddScoped<IPartUsage, OrderPartUsage>();
         services.AddScoped<IOrderTracking, NoOrderTracking>();
         services.AddScoped<Inventory.IReservationShortfallListener, OrderStockShortfall>();

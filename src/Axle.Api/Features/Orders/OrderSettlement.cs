@@ -43,8 +43,8 @@ public enum CancelOutcome
 /// </summary>
 public sealed class OrderSettlement(
     AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, PromotionEngine promotions,
-    AuditTrail audit, IOrderTracking tracking, IEnumerable<IOrderFulfilmentListener> fulfilment, TimeProvider time,
-    ILogger<OrderSettlement> logger)
+    AuditTrail audit, IOrderTracking tracking, IEnumerable<IOrderFulfilmentListener> fulfilment, OrderMetrics metrics,
+    TimeProvider time, ILogger<OrderSettlement> logger)
 {
     /// <summary>The order moved on while a settlement was being applied; the settlement's transaction rolls back.</summary>
     private sealed class StaleOrderException : Exception;
@@ -175,13 +175,19 @@ public sealed class OrderSettlement(
             audit.Record(db, "order.payment_declined", $"order/{orderId}", details: new { tracked.Number, code });
         }, token);
 
-        return await SettleWithReservationAsync(order.ReservationId, r => reservations.ReleaseAsync(r, actor, Declined, ct)) switch
+        var outcome = await SettleWithReservationAsync(order.ReservationId, r => reservations.ReleaseAsync(r, actor, Declined, ct)) switch
         {
             true => SettleOutcome.Declined,
             false => SettleOutcome.AlreadySettled,
             // The hold had already expired or been released: only the order and payment change.
             null => await TransactAsync(Declined, ct) ? SettleOutcome.Declined : SettleOutcome.AlreadySettled,
         };
+        if (outcome == SettleOutcome.Declined)
+        {
+            metrics.PaymentDeclines.Add(1, new KeyValuePair<string, object?>("currency", order.Currency));
+        }
+
+        return outcome;
     }
 
     /// <summary>Records the gateway's reference of a charge still without an answer; the order stays pending.</summary>

@@ -20,6 +20,7 @@ public static class DataSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // Features observe saves through singleton ISaveChangesInterceptors they register (e.g. order metrics).
         // The composition root is the one place that reads configuration directly: the provider decides which
         // context type is registered at all.
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -36,9 +37,10 @@ public static class DataSetup
                     DefaultTimeout = Math.Max(30, options.SqliteBusyTimeoutMs / 1000),
                 };
                 var interceptor = new SqlitePragmaInterceptor(options.SqliteBusyTimeoutMs);
-                builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o
+                builder.Services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, o) => o
                     .UseSqlite(sqlite.ToString())
-                    .AddInterceptors(interceptor));
+                    .AddInterceptors(interceptor)
+                    .AddInterceptors(sp.GetServices<ISaveChangesInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -47,8 +49,9 @@ public static class DataSetup
                         "ConnectionStrings:Axle is required when Database:Provider is Postgres.");
                 }
 
-                builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o
-                    .UseNpgsql(WithAutoPrepare(connectionString)));
+                builder.Services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, o) => o
+                    .UseNpgsql(WithAutoPrepare(connectionString))
+                    .AddInterceptors(sp.GetServices<ISaveChangesInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");

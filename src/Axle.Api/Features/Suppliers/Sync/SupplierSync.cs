@@ -6,7 +6,6 @@ using Axle.Api.Features.Suppliers.Mapping;
 using Axle.Api.Features.Suppliers.Reconciliation;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
-using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Messaging;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
@@ -179,7 +178,7 @@ internal sealed partial class SupplierSync(
             run.Finish(Now, supplier is { Active: false } ? "inactive: the supplier is inactive." : "no_feed: the supplier has no feed configured.", failed: true);
             state.LastRunAt = Now;
             await db.SaveChangesAsync(ct);
-            metrics.SyncRuns.Add(1, new("mode", WireNames.Of(run.Mode)), new("status", WireNames.Of(run.Status)));
+            metrics.RunFinished(run);
             return SyncOutcome.Finished;
         }
 
@@ -550,7 +549,7 @@ internal sealed partial class SupplierSync(
 
     private void Finished(SyncRun run)
     {
-        metrics.SyncRuns.Add(1, new("mode", WireNames.Of(run.Mode)), new("status", WireNames.Of(run.Status)));
+        metrics.RunFinished(run);
         LogFinished(log, run.Id, run.Mode, run.Status, run.Pages, run.Received, run.Applied, run.Rejected);
     }
 

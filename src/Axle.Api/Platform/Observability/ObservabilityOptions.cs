@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Axle.Api.Platform.Observability;
+
+public sealed class ObservabilityOptions
+{
+    public const string Section = "Observability";
+
+    /// <summary>
+    /// OTLP collector for traces, metrics and logs (<c>http://otel-collector:4317</c>). Off when empty, unless the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set, which is then honoured as the SDK documents it.
+    /// </summary>
+    [Url]
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary><c>grpc</c> (port 4317) or <c>http/protobuf</c> (port 4318).</summary>
+    [RegularExpression("^(grpc|http/protobuf)$")]
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>The <c>service.name</c> resource attribute.</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string ServiceName { get; set; } = "axle-api";
+
+    /// <summary>How often the outbox, inbox and dead-letter depths are counted; a scrape only reads the last count.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan QueueSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
