@@ -1,3 +1,4 @@
+using Axle.Api.Features.Analytics;
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Carts;
 using Axle.Api.Features.Catalog;
@@ -30,6 +31,7 @@ builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 
 builder.AddAudit();
+builder.AddAnalytics();
 builder.AddClients();
 builder.AddIdentityFeature();
 builder.AddCatalog();
@@ -82,6 +84,7 @@ app.MapAxleOpenApi();
 app.MapIdentity();
 
 app.MapAudit();
+app.MapAnalytics();
 app.MapCatalog();
 app.MapInventory();
 app.MapCarts();

@@ -14,14 +14,6 @@ internal static class ListAuditLog
     public const string CursorPurpose = "audit-log";
     private const string Sort = "occurredAt desc,id desc";
 
-    private static readonly string[] IsoFormats =
-    [
-        "yyyy-MM-dd",
-        "yyyy-MM-dd'T'HH:mmK",
-        "yyyy-MM-dd'T'HH:mm:ssK",
-        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-    ];
-
     /// <param name="Action">Exact action, e.g. <c>auth.login</c>.</param>
     /// <param name="ActorId">Exact actor id (user id or client id).</param>
     /// <param name="From">ISO 8601; entries at or after this instant. Without an offset, UTC.</param>
@@ -48,8 +40,8 @@ internal static class ListAuditLog
         [AsParameters] Query query, HttpContext http, AppDbContext db, CursorCodec cursors, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var from = ParseInstant(query.From, "from", errors);
-        var to = ParseInstant(query.To, "to", errors);
+        var from = QueryInstants.Parse(query.From, "from", errors);
+        var to = QueryInstants.Parse(query.To, "to", errors);
         if (from is not null && to is not null && from > to)
         {
             errors["to"] = ["to must not be earlier than from."];
@@ -98,24 +90,6 @@ internal static class ListAuditLog
         return http.PageResult(rows.Select(r => new Item(
             r.Id, r.OccurredAt, r.ActorType, r.ActorId, r.Action, r.Target, r.Ip, r.Outcome, ParseDetails(r.Details),
             r.TraceId, r.Sequence, r.Hash)));
-    }
-
-    private static DateTime? ParseInstant(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParseExact(
-                text, IsoFormats, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-        {
-            return parsed.UtcDateTime;
-        }
-
-        errors[field] = [$"{field} must be an ISO 8601 date or date-time, e.g. 2025-01-31 or 2025-01-31T12:00:00Z."];
-        return null;
     }
 
     private static string? Normalize(DateTime? instant) => instant?.ToString("O", CultureInfo.InvariantCulture);

@@ -17,9 +17,13 @@ public static class MachineScopes
     public const string SuppliersWrite = "suppliers:write";
     public const string WebhooksManage = "webhooks:manage";
 
+    /// <summary>Reading <c>/api/v1/admin/analytics</c> (a reporting or BI job).</summary>
+    public const string AnalyticsRead = "analytics:read";
+
     public static readonly IReadOnlyList<string> All =
     [
         CatalogWrite, InventoryWrite, InventoryRead, OrdersRead, OrdersWrite, ShipmentsWrite, ShipmentsEvents, SuppliersWrite, WebhooksManage,
+        AnalyticsRead,
     ];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
