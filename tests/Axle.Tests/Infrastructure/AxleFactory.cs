@@ -57,6 +57,8 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["RateLimiting:AuthPermits"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
+            // Exporters pick meters by name across the process: a meter of its own keeps this host's /metrics its own.
+            ["Observability:MeterName"] = "Axle.Test." + Guid.NewGuid().ToString("N")[..12],
         };
         if (_postgresConnection is not null)
         {

@@ -21,6 +21,13 @@ public sealed class ObservabilityOptions
     [Required, StringLength(100, MinimumLength = 1)]
     public string ServiceName { get; set; } = "axle-api";
 
+    /// <summary>
+    /// The name of Axle's meter (the <c>otel_scope_name</c> label). Exporters listen to meters by name, process-wide: test
+    /// hosts sharing a process each take their own, so one host's scrape never shows (or loses) another's counts.
+    /// </summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string MeterName { get; set; } = AxleMetrics.MeterName;
+
     /// <summary>How often the outbox, inbox and dead-letter depths are counted; a scrape only reads the last count.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan QueueSampleInterval { get; set; } = TimeSpan.FromSeconds(15);

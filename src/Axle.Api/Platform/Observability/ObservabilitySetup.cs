@@ -5,6 +5,7 @@ using Axle.Api.Platform.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -17,10 +18,11 @@ namespace Axle.Api.Platform.Observability;
 public sealed class AxleMetrics : IDisposable
 {
     public const string MeterName = "Axle";
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
 
-    public AxleMetrics()
+    public AxleMetrics(IOptions<ObservabilityOptions> options)
     {
+        _meter = new Meter(options.Value.MeterName);
         AuthEvents = _meter.CreateCounter<long>("axle.auth.events", description: "Authentication outcomes by kind.");
     }
 
@@ -75,7 +77,7 @@ public static class ObservabilitySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(AxleMetrics.MeterName, "Npgsql")
+                .AddMeter(options.MeterName, "Npgsql")
                 .AddPrometheusExporter())
             .WithTracing(t => t
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !IsOperations(ctx.Request.Path))

@@ -1,0 +1,82 @@
+using System.Net;
+using Axle.Api.Features.Suppliers;
+using Axle.Tests.Infrastructure;
+using Axle.Tests.Orders;
+using Axle.Tests.Shipments;
+using Microsoft.Extensions.DependencyInjection;
+using static Axle.Tests.Analytics.AnalyticsKit;
+
+namespace Axle.Tests.Analytics;
+
+public sealed class OrderAnalyticsTests(AnalyticsFactory factory) : IClassFixture<AnalyticsFactory>
+{
+    private readonly ShipmentKit _kit = new(factory);
+
+    [Fact]
+    public async Task The_report_counts_orders_revenue_processing_times_delays_and_errors_by_endpoint()
+    {
+        var clock = factory.Clock;
+        var start = clock.GetUtcNow().AddHours(-1);
+        var admin = factory.CreateAdminClient();
+        var customer = factory.CreateUserClient(Guid.NewGuid());
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 20);
+
+        // Paid at once, paid 100 s after placement by the webhook, declined.
+        var instant = await OrderKit.PlaceOkAsync(customer, OrderKit.Body(part.Id, 2));
+        var pending = await OrderKit.PlaceOkAsync(customer, OrderKit.Body(part.Id, 1, "tok_timeout"), HttpStatusCode.Accepted);
+        var pendingId = pending.GetProperty("id").GetGuid();
+        await (await OrderKit.PlaceAsync(customer, OrderKit.Body(part.Id, 1, "tok_declined"))).AssertProblemAsync(HttpStatusCode.PaymentRequired);
+        clock.Advance(TimeSpan.FromSeconds(100));
+        var settled = await (await OrderKit.WebhookAsync(factory.CreateClient(), OrderKit.PaymentEvent("payment_intent.succeeded", pendingId),
+            signedAt: clock.GetUtcNow())).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal("paid", settled.GetProperty("outcome").GetString());
+
+        // Shipped 90 minutes after it was paid.
+        clock.Advance(TimeSpan.FromMinutes(90));
+        await (await ShipmentKit.ShipAsync(_kit.Manager, pendingId, warehouse, ShipmentKit.Tracking(), (OrderKit.Line(pending, part.Id), 1)))
+            .AssertJsonAsync(HttpStatusCode.Created);
+
+        // A stock level applied 42 s after the supplier's event time (what a push or pull records per changed level).
+        factory.Services.GetRequiredService<SupplierMetrics>().UpdateDelay.Record(42);
+        await (await customer.GetAsync($"{OrderKit.OrdersUrl}/{Guid.NewGuid()}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var report = await ReportAsync(factory, admin, start, clock.GetUtcNow().AddHours(1),
+            r => Endpoint(r, "GET", "/api/v1/orders/{id:guid}") is not null);
+
+        var orders = report.GetProperty("orders");
+        Assert.Equal(3, orders.GetProperty("placed").GetInt64());
+        var byStatus = orders.GetProperty("byStatus");
+        Assert.Equal(3, byStatus.GetProperty("pending_payment").GetInt64());
+        Assert.Equal(2, byStatus.GetProperty("paid").GetInt64());
+        Assert.Equal(1, byStatus.GetProperty("cancelled").GetInt64());
+        Assert.Equal(1, byStatus.GetProperty("picking").GetInt64());
+        Assert.Equal(1, byStatus.GetProperty("shipped").GetInt64());
+        Assert.Equal(0, byStatus.GetProperty("delivered").GetInt64());
+
+        var revenue = Assert.Single(report.GetProperty("revenue").EnumerateArray());
+        Assert.Equal("USD", revenue.GetProperty("currency").GetString());
+        Assert.Equal(OrderKit.Amount(instant, "total") + OrderKit.Amount(pending, "total"), revenue.GetProperty("amount").GetDecimal());
+
+        // Placed → paid: ~0 s and 100 s; the estimate stays inside the bucket each observation fell in.
+        var placedToPaid = report.GetProperty("processingTimes").GetProperty("placedToPaid");
+        Assert.Equal(2, placedToPaid.GetProperty("count").GetInt64());
+        Assert.InRange(placedToPaid.GetProperty("p50Seconds").GetDouble(), 0, 0.05);
+        Assert.InRange(placedToPaid.GetProperty("p95Seconds").GetDouble(), 60, 120);
+        var paidToShipped = report.GetProperty("processingTimes").GetProperty("paidToShipped");
+        Assert.Equal(1, paidToShipped.GetProperty("count").GetInt64());
+        Assert.InRange(paidToShipped.GetProperty("p50Seconds").GetDouble(), 3600, 7200);
+        var delay = report.GetProperty("inventoryUpdateDelay");
+        Assert.Equal(1, delay.GetProperty("count").GetInt64());
+        Assert.InRange(delay.GetProperty("p95Seconds").GetDouble(), 30, 60);
+
+        var checkout = Endpoint(report, "POST", "/api/v1/orders/")!.Value;
+        Assert.Equal(3, checkout.GetProperty("requests").GetInt64());
+        Assert.Equal(1, checkout.GetProperty("clientErrors").GetInt64());
+        Assert.Equal(0, checkout.GetProperty("serverErrors").GetInt64());
+        Assert.Equal(0.3333, checkout.GetProperty("errorRate").GetDouble());
+        var read = Endpoint(report, "GET", "/api/v1/orders/{id:guid}")!.Value;
+        Assert.Equal(1, read.GetProperty("requests").GetInt64());
+        Assert.Equal(1.0, read.GetProperty("errorRate").GetDouble());
+    }
+}
