@@ -16,17 +16,7 @@ internal static class ImportKit
 {
     public const string Url = "/api/v1/catalog/imports";
 
-    public static byte[] Sample(string name)
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Axle.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.NotNull(directory);
-        return File.ReadAllBytes(Path.Combine(directory.FullName, "samples", name));
-    }
+    public static byte[] Sample(string name) => File.ReadAllBytes(RepoFiles.PathOf("samples", name));
 
     public static HttpClient Manager(this AxleFactory factory) => factory.CreateUserClient(roles: "catalog_manager");
 
