@@ -10,8 +10,12 @@ public sealed class ObservabilityOptions
     /// OTLP collector for traces, metrics and logs (<c>http://otel-collector:4317</c>). Off when empty, unless the standard
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is set, which is then honoured as the SDK documents it.
     /// </summary>
-    [Url]
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Empty (off) or an absolute http(s) URI.</summary>
+    public bool HasValidOtlpEndpoint() =>
+        string.IsNullOrWhiteSpace(OtlpEndpoint)
+        || (Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https");
 
     /// <summary><c>grpc</c> (port 4317) or <c>http/protobuf</c> (port 4318).</summary>
     [RegularExpression("^(grpc|http/protobuf)$")]

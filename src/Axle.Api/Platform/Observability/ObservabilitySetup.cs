@@ -65,7 +65,9 @@ public static class ObservabilitySetup
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
         builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.HasValidOtlpEndpoint(), "Observability:OtlpEndpoint must be empty or an absolute http(s) URI.")
+            .ValidateOnStart();
         var options = builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
 
         builder.Services.AddSingleton<AxleMetrics>();
