@@ -74,4 +74,22 @@ public sealed class AnalyticsAccessTests(AxleFactory factory) : IClassFixture<Ax
         Assert.Equal(TimeSpan.Zero, TimeSpan.FromTicks(to.Ticks % TimeSpan.TicksPerHour));
         Assert.InRange(to - report.GetProperty("from").GetDateTime(), TimeSpan.FromDays(30), TimeSpan.FromDays(30).Add(TimeSpan.FromHours(1)));
     }
+
+    [Fact]
+    public async Task The_report_is_described_in_the_openapi_document_with_its_query_and_response()
+    {
+        var doc = await (await factory.CreateClient().GetAsync("/openapi/v1.json", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+
+        var get = doc.GetProperty("paths").GetProperty(Url).GetProperty("get");
+        Assert.Equal("GetOrderAnalytics", get.GetProperty("operationId").GetString());
+        Assert.Equal(["from", "to"], get.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!));
+        Assert.True(get.GetProperty("responses").TryGetProperty("400", out _));
+        var schema = get.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1];
+        var properties = doc.GetProperty("components").GetProperty("schemas").GetProperty(schema).GetProperty("properties");
+        foreach (var name in new[] { "orders", "revenue", "processingTimes", "inventoryUpdateDelay", "endpoints" })
+        {
+            Assert.True(properties.TryGetProperty(name, out _), name);
+        }
+    }
 }

@@ -29,20 +29,20 @@ internal static class GetOrderAnalytics
     /// <param name="ProcessingTimes">Placed → paid and paid → shipped, for orders that reached the later state in the range.</param>
     /// <param name="InventoryUpdateDelay">Supplier event time → stock level applied, per changed level.</param>
     /// <param name="Endpoints">Requests and error responses per route template, most errors first.</param>
-    public sealed record Response(
-        DateTime From, DateTime To, OrderCounts Orders, IReadOnlyList<Money> Revenue, ProcessingTimes ProcessingTimes,
-        Distribution InventoryUpdateDelay, IReadOnlyList<EndpointErrors> Endpoints);
+    public sealed record OrderAnalyticsReport(
+        DateTime From, DateTime To, OrderAnalyticsCounts Orders, IReadOnlyList<Money> Revenue, OrderProcessingTimes ProcessingTimes,
+        DurationSummary InventoryUpdateDelay, IReadOnlyList<EndpointErrorRate> Endpoints);
 
     /// <param name="Placed">Orders placed.</param>
     /// <param name="ByStatus">Orders that entered each status (pending_payment: placed), every status present.</param>
-    public sealed record OrderCounts(long Placed, IReadOnlyDictionary<string, long> ByStatus);
+    public sealed record OrderAnalyticsCounts(long Placed, IReadOnlyDictionary<string, long> ByStatus);
 
-    public sealed record ProcessingTimes(Distribution PlacedToPaid, Distribution PaidToShipped);
+    public sealed record OrderProcessingTimes(DurationSummary PlacedToPaid, DurationSummary PaidToShipped);
 
     /// <param name="Count">Observations.</param>
     /// <param name="P50Seconds">Median in seconds (estimated within its histogram bucket); null without observations.</param>
     /// <param name="P95Seconds">95th percentile in seconds; null without observations.</param>
-    public sealed record Distribution(long Count, double? P50Seconds, double? P95Seconds);
+    public sealed record DurationSummary(long Count, double? P50Seconds, double? P95Seconds);
 
     /// <param name="Method">HTTP method.</param>
     /// <param name="Route">Route template, e.g. <c>/api/v1/orders/{id}</c>; <c>(unmatched)</c> for requests no route matched.</param>
@@ -50,11 +50,11 @@ internal static class GetOrderAnalytics
     /// <param name="ClientErrors">4xx answers.</param>
     /// <param name="ServerErrors">5xx answers.</param>
     /// <param name="ErrorRate">(4xx + 5xx) / requests.</param>
-    public sealed record EndpointErrors(string Method, string Route, long Requests, long ClientErrors, long ServerErrors, double ErrorRate);
+    public sealed record EndpointErrorRate(string Method, string Route, long Requests, long ClientErrors, long ServerErrors, double ErrorRate);
 
     private sealed record Row(string Metric, string Key, long Value);
 
-    public static async Task<Results<Ok<Response>, ValidationProblem>> Handle(
+    public static async Task<Results<Ok<OrderAnalyticsReport>, ValidationProblem>> Handle(
         [AsParameters] Query query, AppDbContext db, IOptions<AnalyticsOptions> options, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -89,7 +89,7 @@ internal static class GetOrderAnalytics
         return TypedResults.Ok(Summarize(first, last, rows));
     }
 
-    private static Response Summarize(DateTime from, DateTime to, List<Row> rows)
+    private static OrderAnalyticsReport Summarize(DateTime from, DateTime to, List<Row> rows)
     {
         var byMetric = rows.ToLookup(r => r.Metric);
         var placed = byMetric[AnalyticsRecorder.OrdersPlaced].Sum(r => r.Value);
@@ -107,7 +107,7 @@ internal static class GetOrderAnalytics
                 var space = r.Key.IndexOf(' ', StringComparison.Ordinal);
                 var client = clientErrors.GetValueOrDefault(r.Key);
                 var server = serverErrors.GetValueOrDefault(r.Key);
-                return new EndpointErrors(
+                return new EndpointErrorRate(
                     space < 0 ? "" : r.Key[..space], space < 0 ? r.Key : r.Key[(space + 1)..], r.Value, client, server,
                     Math.Round((double)(client + server) / r.Value, 4));
             })
@@ -115,15 +115,15 @@ internal static class GetOrderAnalytics
             .ThenBy(e => e.Route, StringComparer.Ordinal).ThenBy(e => e.Method, StringComparer.Ordinal)
             .ToList();
 
-        return new Response(
-            from, to, new OrderCounts(placed, byStatus), revenue,
-            new ProcessingTimes(
+        return new OrderAnalyticsReport(
+            from, to, new OrderAnalyticsCounts(placed, byStatus), revenue,
+            new OrderProcessingTimes(
                 Summarize(byMetric[AnalyticsRecorder.PlacedToPaid]), Summarize(byMetric[AnalyticsRecorder.PaidToShipped])),
             Summarize(byMetric[AnalyticsRecorder.InventoryUpdateDelay]),
             endpoints);
     }
 
-    private static Distribution Summarize(IEnumerable<Row> buckets)
+    private static DurationSummary Summarize(IEnumerable<Row> buckets)
     {
         var counts = new long[DurationBuckets.Count];
         foreach (var bucket in buckets)
@@ -134,7 +134,7 @@ internal static class GetOrderAnalytics
             }
         }
 
-        return new Distribution(counts.Sum(), Round(DurationBuckets.Percentile(counts, 0.50)), Round(DurationBuckets.Percentile(counts, 0.95)));
+        return new DurationSummary(counts.Sum(), Round(DurationBuckets.Percentile(counts, 0.50)), Round(DurationBuckets.Percentile(counts, 0.95)));
     }
 
     private static double? Round(double? seconds) => seconds is { } s ? Math.Round(s, 3) : null;
