@@ -12,9 +12,11 @@ using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
 using Axle.Api.Features.Suppliers;
 using Axle.Api.Features.Returns;
+using Axle.Api.Features.Webhooks;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Observability;
 using Axle.Api.Platform.Security;
 
@@ -28,6 +30,7 @@ builder.AddAxlePagination();
 builder.AddAxleSecurity();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
+builder.AddAxleMessaging();
 
 builder.AddAudit();
 builder.AddClients();
@@ -43,6 +46,7 @@ builder.AddShipments();
 builder.AddReturns();
 builder.AddFeedback();
 builder.AddSuppliers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -92,6 +96,7 @@ app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
+app.MapWebhooks();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
