@@ -56,63 +56,100 @@ internal sealed partial class WebhookDeliveryWorker(
         var db = services.GetRequiredService<AppDbContext>();
         var time = services.GetRequiredService<TimeProvider>();
         var o = options.Value;
-        var now = time.GetUtcNow().UtcDateTime;
-        var claimFor = o.AttemptTimeout * 2 + TimeSpan.FromMinutes(1);
-        var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
-        var ids = await db.Database.SqlQueryRaw<Guid>(sql, now + claimFor, now, o.BatchSize).ToListAsync(ct);
-        if (ids.Count > 0)
+        var total = 0;
+        for (var batch = 0; batch < o.MaxBatchesPerRun; batch++)
         {
-            await SendAsync(services, db, ids, ct);
+            var now = time.GetUtcNow().UtcDateTime;
+            var claimFor = o.AttemptTimeout * 2 + TimeSpan.FromMinutes(1);
+            var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
+            var ids = await db.Database.SqlQueryRaw<Guid>(sql, now + claimFor, now, o.BatchSize).ToListAsync(ct);
+            if (ids.Count > 0)
+            {
+                await SendAsync(services, db, ids, ct);
+            }
+
+            total += ids.Count;
+            if (ids.Count < o.BatchSize)
+            {
+                break;
+            }
         }
 
-        if (now >= _nextPurge)
+        var end = time.GetUtcNow().UtcDateTime;
+        if (end >= _nextPurge)
         {
-            _nextPurge = now + TimeSpan.FromHours(1);
+            _nextPurge = end + TimeSpan.FromHours(1);
             await db.Set<WebhookDelivery>()
-                .Where(d => d.Status == WebhookDeliveryStatus.Delivered && d.DeliveredAt < now - o.DeliveryRetention)
+                .Where(d => d.Status == WebhookDeliveryStatus.Delivered && d.DeliveredAt < end - o.DeliveryRetention)
                 .ExecuteDeleteAsync(ct);
         }
 
-        return ids.Count;
+        return total;
     }
 
     private async Task SendAsync(IServiceProvider services, AppDbContext db, List<Guid> ids, CancellationToken ct)
     {
         var sender = services.GetRequiredService<WebhookSender>();
         var secrets = services.GetRequiredService<WebhookSecrets>();
-        var metrics = services.GetRequiredService<WebhookMetrics>();
         var time = services.GetRequiredService<TimeProvider>();
-        var o = options.Value;
 
         db.ChangeTracker.Clear();
-        var deliveries = await db.Set<WebhookDelivery>().Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+        var deliveries = await db.Set<WebhookDelivery>().AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(ct);
         var subscriptionIds = deliveries.Select(d => d.SubscriptionId).Distinct().ToList();
         var subscriptions = await db.Set<WebhookSubscription>().AsNoTracking()
             .Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
-        var previousAttempts = await db.Set<WebhookDeliveryAttempt>().Where(a => ids.Contains(a.DeliveryId))
-            .GroupBy(a => a.DeliveryId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        // A subscription deleted since the claim took its deliveries with it.
+        deliveries.RemoveAll(d => !subscriptions.ContainsKey(d.SubscriptionId));
 
         var started = time.GetUtcNow();
         var signing = subscriptions.ToDictionary(s => s.Key, s => secrets.SigningSecrets(s.Value, started.UtcDateTime));
-        var results = new SendResult[deliveries.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, deliveries.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = ct },
-            async (i, token) =>
+        var results = new Dictionary<Guid, SendResult>();
+        var gate = new Lock();
+        await Parallel.ForEachAsync(deliveries,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+            async (delivery, token) =>
             {
-                var delivery = deliveries[i];
                 var subscription = subscriptions[delivery.SubscriptionId];
                 var body = OutboxEnvelope.Serialize(delivery.EventType, delivery.OccurredAt, delivery.Payload);
-                results[i] = await sender.SendAsync(subscription.Url, OutboxEnvelope.MessageId(delivery.EventId), body,
+                var result = await sender.SendAsync(subscription.Url, OutboxEnvelope.MessageId(delivery.EventId), body,
                     signing[subscription.Id], time.GetUtcNow(), token);
+                lock (gate)
+                {
+                    results[delivery.Id] = result;
+                }
             });
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var outcomes = new Dictionary<Guid, (int Failures, bool AnySuccess)>();
-        for (var i = 0; i < deliveries.Count; i++)
+        try
         {
-            var delivery = deliveries[i];
-            var result = results[i];
+            await RecordAsync(services, db, results, ct);
+        }
+        catch (DbUpdateException e)
+        {
+            // A delivery vanished or changed under us (its subscription deleted, a replay): record the rest again from fresh rows.
+            LogRecordRetry(log, e);
+            db.ChangeTracker.Clear();
+            await RecordAsync(services, db, results, ct);
+        }
+    }
+
+    /// <summary>Records the attempts' outcomes on the deliveries that still exist, in one transaction with their subscriptions' health.</summary>
+    private async Task RecordAsync(IServiceProvider services, AppDbContext db, Dictionary<Guid, SendResult> results, CancellationToken ct)
+    {
+        var metrics = services.GetRequiredService<WebhookMetrics>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var o = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var ids = results.Keys.ToList();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var deliveries = await db.Set<WebhookDelivery>().Where(d => ids.Contains(d.Id)).ToListAsync(ct);
+        var previousAttempts = await db.Set<WebhookDeliveryAttempt>().Where(a => ids.Contains(a.DeliveryId))
+            .GroupBy(a => a.DeliveryId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var outcomes = new Dictionary<Guid, (int Failures, bool AnySuccess)>();
+        foreach (var delivery in deliveries)
+        {
+            var result = results[delivery.Id];
             var number = previousAttempts.GetValueOrDefault(delivery.Id) + 1;
             db.Add(new WebhookDeliveryAttempt(delivery.Id, number, now, result.StatusCode, result.LatencyMs, result.Error, result.Response));
             metrics.Latency.Record(result.LatencyMs / 1000.0);
@@ -142,7 +179,6 @@ internal sealed partial class WebhookDeliveryWorker(
                 result.Permanent ? "url_refused" : "delivery_failed", null, reason, delivery.Payload, now));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         foreach (var (subscriptionId, (failures, anySuccess)) in outcomes)
         {
@@ -221,6 +257,9 @@ internal sealed partial class WebhookDeliveryWorker(
         services.GetRequiredService<WebhookMetrics>().Disabled.Add(1);
         LogDisabled(log, subscriptionId, reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording webhook attempts failed; recording them again from fresh rows")]
+    private static partial void LogRecordRetry(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook subscription {SubscriptionId} disabled: {Reason}")]
     private static partial void LogDisabled(ILogger logger, Guid subscriptionId, string reason);

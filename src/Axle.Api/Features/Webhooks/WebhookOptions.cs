@@ -30,6 +30,10 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 256)]
     public int Parallelism { get; set; } = 16;
 
+    /// <summary>Full batches one iteration sends at most before yielding to the next tick (a backlog drains in bursts).</summary>
+    [Range(1, 1_000)]
+    public int MaxBatchesPerRun { get; set; } = 10;
+
     /// <summary>A subscription is disabled when its attempts have failed without a success for this long…</summary>
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(1);
