@@ -32,7 +32,7 @@ internal static class ReplayDelivery
         delivery.Requeue(now);
         audit.Record(db, "webhooks.delivery_replayed", $"webhook-delivery/{delivery.Id}");
         await db.SaveChangesAsync(ct);
-        await WebhookDeadLetterReplayer.CloseAsync(db, delivery.Id, "Queued for delivery again.", now, ct);
+        await DeadLetter.CloseReplayedAsync(db, WebhookDeliveryWorker.DeadLetterSource, delivery.Id.ToString(), "Queued for delivery again.", now, ct);
         return TypedResults.Accepted($"/api/v1/webhook-subscriptions/{id}/deliveries/{delivery.Id}", DeliveryResponse.From(delivery));
     }
 }
@@ -56,18 +56,5 @@ internal sealed class WebhookDeadLetterReplayer(TimeProvider time) : IDeadLetter
         return new ReplayOutcome(true, active
             ? "Queued for delivery again."
             : "Queued for delivery again; the subscription is disabled, so it is sent once it is enabled.");
-    }
-
-    /// <summary>Closes the open dead letter of a delivery that was replayed from its own endpoint.</summary>
-    public static Task CloseAsync(AppDbContext db, Guid deliveryId, string outcome, DateTime now, CancellationToken ct)
-    {
-        var reference = deliveryId.ToString();
-        return db.Set<DeadLetter>()
-            .Where(d => d.Source == WebhookDeliveryWorker.DeadLetterSource && d.Reference == reference && d.Status == DeadLetterStatus.Open)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, DeadLetterStatus.Replayed)
-                .SetProperty(d => d.ReplayCount, d => d.ReplayCount + 1)
-                .SetProperty(d => d.LastReplayAt, now)
-                .SetProperty(d => d.LastReplayOutcome, outcome), ct);
     }
 }

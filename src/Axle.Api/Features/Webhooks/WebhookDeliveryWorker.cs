@@ -21,7 +21,7 @@ internal sealed partial class WebhookDeliveryWorker(
 {
     public const string DeadLetterSource = "webhook_delivery";
 
-    internal const string ClaimPostgresSql = """
+    internal const string ClaimSql = """
         UPDATE webhook_deliveries SET "ClaimedUntil" = {0}, "Attempts" = "Attempts" + 1
         WHERE "Id" IN (
             SELECT d."Id" FROM webhook_deliveries d
@@ -30,20 +30,7 @@ internal sealed partial class WebhookDeliveryWorker(
               AND s."Active"
             ORDER BY d."NextAttemptAt"
             LIMIT {2}
-            FOR UPDATE OF d SKIP LOCKED)
-        RETURNING "Id"
-        """;
-
-    // SQLite has one writer at a time, so the same statement without row locks cannot hand a delivery out twice.
-    internal const string ClaimSqliteSql = """
-        UPDATE webhook_deliveries SET "ClaimedUntil" = {0}, "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT d."Id" FROM webhook_deliveries d
-            JOIN webhook_subscriptions s ON s."Id" = d."SubscriptionId"
-            WHERE d."Status" = 'Pending' AND d."NextAttemptAt" <= {1} AND (d."ClaimedUntil" IS NULL OR d."ClaimedUntil" < {1})
-              AND s."Active"
-            ORDER BY d."NextAttemptAt"
-            LIMIT {2})
+            /*postgres: FOR UPDATE OF d SKIP LOCKED */)
         RETURNING "Id"
         """;
 
@@ -61,7 +48,7 @@ internal sealed partial class WebhookDeliveryWorker(
         {
             var now = time.GetUtcNow().UtcDateTime;
             var claimFor = o.AttemptTimeout * 2 + TimeSpan.FromMinutes(1);
-            var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
+            var sql = ProviderSql.For(db.Database, ClaimSql);
             var ids = await db.Database.SqlQueryRaw<Guid>(sql, now + claimFor, now, o.BatchSize).ToListAsync(ct);
             if (ids.Count > 0)
             {

@@ -53,25 +53,14 @@ public sealed partial class OutboxRelayWorker(
     ILogger<OutboxRelayWorker> log)
     : PeriodicWorker(scopes, workers, clock, log)
 {
-    internal const string ClaimPostgresSql = """
+    internal const string ClaimSql = """
         UPDATE outbox_messages SET "Attempts" = "Attempts" + 1
         WHERE "Id" IN (
             SELECT "Id" FROM outbox_messages
             WHERE "DeliveredAt" IS NULL
             ORDER BY "OccurredAt", "Id"
             LIMIT {0}
-            FOR UPDATE SKIP LOCKED)
-        RETURNING "Id", "Type", "Payload", "OccurredAt"
-        """;
-
-    // SQLite: the UPDATE takes the single write lock first, so no other writer can claim the same rows before commit.
-    internal const string ClaimSqliteSql = """
-        UPDATE outbox_messages SET "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT "Id" FROM outbox_messages
-            WHERE "DeliveredAt" IS NULL
-            ORDER BY "OccurredAt", "Id"
-            LIMIT {0})
+            /*postgres: FOR UPDATE SKIP LOCKED */)
         RETURNING "Id", "Type", "Payload", "OccurredAt"
         """;
 
@@ -111,7 +100,7 @@ public sealed partial class OutboxRelayWorker(
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
+        var sql = ProviderSql.For(db.Database, ClaimSql);
         var events = await db.Database.SqlQueryRaw<OutboxEvent>(sql, limit).ToListAsync(ct);
         if (events.Count == 0)
         {
