@@ -16,6 +16,7 @@ using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Observability;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddAxleData();
 builder.AddAxleHttp();
 builder.AddAxlePagination();
 builder.AddAxleSecurity();
+builder.AddAxleRedis();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 
