@@ -12,9 +12,11 @@ using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
 using Axle.Api.Features.Suppliers;
 using Axle.Api.Features.Returns;
+using Axle.Api.Features.Webhooks;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Observability;
 using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
@@ -30,6 +32,7 @@ builder.AddAxleSecurity();
 builder.AddAxleRedis();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
+builder.AddAxleMessaging();
 
 builder.AddAudit();
 builder.AddClients();
@@ -45,6 +48,7 @@ builder.AddShipments();
 builder.AddReturns();
 builder.AddFeedback();
 builder.AddSuppliers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -94,6 +98,7 @@ app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
+app.MapWebhooks();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
