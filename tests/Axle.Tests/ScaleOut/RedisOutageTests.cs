@@ -19,7 +19,8 @@ public sealed class RedisDownFactory : AxleFactory
 
 /// <summary>
 /// Redis going down degrades the app, never breaks it: rate limits fall back to each instance's memory (still enforced,
-/// per instance), catalog reads run uncached, writes still evict nothing they cannot reach and succeed, readiness says degraded.
+/// per instance), catalog reads run uncached, writes succeed without the evictions they cannot deliver, and readiness
+/// says degraded (still 200).
 /// </summary>
 public sealed class RedisOutageTests(RedisDownFactory factory) : IClassFixture<RedisDownFactory>
 {

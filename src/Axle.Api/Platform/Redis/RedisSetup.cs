@@ -75,7 +75,22 @@ public sealed partial class RedisConnection : IDisposable
     public IConnectionMultiplexer Multiplexer => _multiplexer.Value;
 
     /// <summary>False while no connection to Redis is up; callers then go straight to their fallback.</summary>
-    public bool IsConnected => Multiplexer.IsConnected;
+    public bool IsConnected
+    {
+        get
+        {
+            try
+            {
+                return Multiplexer.IsConnected;
+            }
+            catch (Exception e) when (IsOutage(e))
+            {
+                // Connecting does not throw for an unreachable server (AbortOnConnectFail is off); this is a last guard.
+                ReportOutage(e, "Redis");
+                return false;
+            }
+        }
+    }
 
     internal static ConfigurationOptions Configure(string configuration)
     {
