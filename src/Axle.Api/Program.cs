@@ -18,6 +18,7 @@ using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
 using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Observability;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ builder.AddAxleData();
 builder.AddAxleHttp();
 builder.AddAxlePagination();
 builder.AddAxleSecurity();
+builder.AddAxleRedis();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
 builder.AddAxleMessaging();
