@@ -13,10 +13,13 @@ using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
 using Axle.Api.Features.Suppliers;
 using Axle.Api.Features.Returns;
+using Axle.Api.Features.Webhooks;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Observability;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,8 +30,10 @@ builder.AddAxleData();
 builder.AddAxleHttp();
 builder.AddAxlePagination();
 builder.AddAxleSecurity();
+builder.AddAxleRedis();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
+builder.AddAxleMessaging();
 
 builder.AddAudit();
 builder.AddAnalytics();
@@ -45,6 +50,7 @@ builder.AddShipments();
 builder.AddReturns();
 builder.AddFeedback();
 builder.AddSuppliers();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -95,6 +101,7 @@ app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
+app.MapWebhooks();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();
