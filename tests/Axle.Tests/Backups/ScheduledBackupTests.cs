@@ -1,0 +1,107 @@
+using Axle.Api.Features.Backups;
+using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Hosting;
+using Axle.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Axle.Tests.Backups;
+
+/// <summary>Backups daily at 03:00 UTC, two kept.</summary>
+public sealed class ScheduledBackupFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Backup:Schedule"] = "0 3 * * *",
+        ["Backup:Keep"] = "2",
+    };
+}
+
+public sealed class ScheduledBackupTests : IAsyncLifetime
+{
+    private readonly ScheduledBackupFactory _factory = new();
+
+    public ValueTask InitializeAsync() => _factory.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private BackupStore Store => _factory.Services.GetRequiredService<BackupStore>();
+
+    private Task<int> RunWorkerAsync() => _factory.Services.GetRequiredService<BackupWorker>().RunOnceAsync(Ct);
+
+    [Fact]
+    public async Task Worker_takes_a_backup_when_due_prunes_the_oldest_beyond_keep_and_leaves_other_files_alone()
+    {
+        Directory.CreateDirectory(Store.Directory);
+        var oldest = OldFile("20240101T030000000Z");
+        var older = OldFile("20240102T030000000Z");
+        var operatorsOwn = Path.Combine(Store.Directory, "before-upgrade.zip");
+        await File.WriteAllTextAsync(operatorsOwn, "kept", Ct);
+
+        // The newest file predates the last 03:00, so the schedule has fired since.
+        Assert.Equal(1, await RunWorkerAsync());
+
+        var files = Store.List();
+        Assert.Equal(2, files.Count);
+        Assert.Equal(Path.GetFileName(older), files[1].Name);
+        Assert.False(File.Exists(oldest));
+        Assert.True(File.Exists(operatorsOwn));
+        var (exit, _) = await _factory.RunAsync("verify", "--from", files[0].Path);
+        Assert.Equal(BackupCommand.ExitOk, exit);
+
+        // Nothing is due until the next 03:00.
+        Assert.Equal(0, await RunWorkerAsync());
+        Assert.Equal(2, Store.List().Count);
+    }
+
+    [Fact]
+    public async Task Worker_skips_an_occurrence_whose_lease_another_instance_holds()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.True(await Leases.TryAcquireAsync(db, BackupWorker.LeaseName, "other-instance", TimeSpan.FromHours(1), DateTime.UtcNow, Ct));
+        }
+
+        Assert.Equal(0, await RunWorkerAsync());
+        Assert.Empty(Store.List());
+    }
+
+    [Fact]
+    public async Task Backup_command_into_the_folder_prunes_it_but_an_explicit_out_file_does_not_count()
+    {
+        OldFile("20240101T030000000Z");
+        OldFile("20240102T030000000Z");
+        var outside = _factory.BackupPath();
+
+        Assert.Equal(BackupCommand.ExitOk, (await _factory.RunAsync("backup", "--out", outside)).Exit);
+        Assert.Equal(2, Store.List().Count);
+
+        var (exit, report) = await _factory.RunAsync("backup");
+        Assert.Equal(BackupCommand.ExitOk, exit);
+        Assert.Equal(["axle-" + Provider + "-20240101T030000000Z.zip"], report.GetProperty("deleted").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(2, Store.List().Count);
+        Assert.True(File.Exists(outside));
+    }
+
+    [Fact]
+    public void A_schedule_that_is_not_cron_stops_the_app_at_start_up()
+    {
+        var options = new BackupOptions { Schedule = "every night" };
+        var result = new DataAnnotationValidateOptions<BackupOptions>(null).Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains("not a cron expression", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private static string Provider => AxleFactory.IsPostgres ? "postgres" : "sqlite";
+
+    private string OldFile(string stamp)
+    {
+        Directory.CreateDirectory(Store.Directory);
+        var path = Path.Combine(Store.Directory, $"axle-{Provider}-{stamp}.zip");
+        File.WriteAllText(path, "an old backup");
+        return path;
+    }
+}
