@@ -101,6 +101,7 @@ app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
+app.MapBackups();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

@@ -26,6 +26,14 @@ internal static class BackupKit
         return (exit, JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>Runs a command that must succeed; a failure shows the whole report.</summary>
+    public static async Task<JsonElement> RunOkAsync(this AxleFactory factory, params string[] args)
+    {
+        var (exit, report) = await factory.RunAsync(args);
+        Assert.True(exit == BackupCommand.ExitOk, $"{args[0]} exited {exit}: {report}");
+        return report;
+    }
+
     public static string BackupPath(this AxleFactory factory, string name = "test-backup.zip") =>
         Path.Combine(factory.DataDirectory, "out", name);
 

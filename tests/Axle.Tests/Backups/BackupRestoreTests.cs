@@ -29,15 +29,13 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var before = await _factory.SnapshotAsync();
         var file = _factory.BackupPath();
 
-        var (backupExit, backup) = await _factory.RunAsync("backup", "--out", file);
-        Assert.Equal(BackupCommand.ExitOk, backupExit);
+        var backup = await _factory.RunOkAsync("backup", "--out", file);
         Assert.True(File.Exists(file));
         Assert.Equal(64, backup.GetProperty("manifest").GetProperty("sha256").GetString()!.Length);
         Assert.False(string.IsNullOrEmpty(backup.GetProperty("manifest").GetProperty("migrationId").GetString()));
 
         await _factory.WipeAsync();
-        var (restoreExit, restore) = await _factory.RunAsync("restore", "--from", file);
-        Assert.Equal(BackupCommand.ExitOk, restoreExit);
+        var restore = await _factory.RunOkAsync("restore", "--from", file);
         Assert.Equal("ok", restore.GetProperty("outcome").GetString());
 
         var after = await _factory.SnapshotAsync();
@@ -53,8 +51,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var stock = await new InventoryKit(_factory).Manager.GetAsync($"/api/v1/inventory/{part.Sku}", Ct);
         Assert.Equal(7, (await stock.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("totals").GetProperty("onHand").GetInt32());
 
-        var (verifyExit, verify) = await _factory.RunAsync("verify", "--from", file);
-        Assert.Equal(BackupCommand.ExitOk, verifyExit);
+        var verify = await _factory.RunOkAsync("verify", "--from", file);
         Assert.True(verify.GetProperty("audit").GetProperty("intact").GetBoolean());
         Assert.True(verify.GetProperty("audit").GetProperty("checkedEntries").GetInt64() >= 2);
         Assert.True(verify.GetProperty("stock").GetProperty("consistent").GetBoolean());
@@ -66,7 +63,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         var (part, warehouseId) = await SeedAsync(onHand: 5);
         var file = _factory.BackupPath();
-        Assert.Equal(BackupCommand.ExitOk, (await _factory.RunAsync("backup", "--out", file)).Exit);
+        await _factory.RunOkAsync("backup", "--out", file);
         var kit = new InventoryKit(_factory);
         var later = await InventoryKit.PostAsync(kit.Manager, InventoryKit.Adjustments,
             new { sku = part.Sku, warehouseId, delta = 3, reason = "found" });
@@ -77,8 +74,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.Contains("--yes", refused.GetProperty("problem").GetString());
         Assert.Equal(8, await OnHandAsync(part));
 
-        var (exit, _) = await _factory.RunAsync("restore", "--from", file, "--yes");
-        Assert.Equal(BackupCommand.ExitOk, exit);
+        await _factory.RunOkAsync("restore", "--from", file, "--yes");
         Assert.Equal(5, await OnHandAsync(part));
         Assert.Equal(InventoryCommand.ExitConsistent, await _factory.Services.VerifyStockAsync(TextWriter.Null, Ct));
     }
@@ -88,7 +84,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         await SeedAsync(onHand: 2);
         var file = _factory.BackupPath();
-        Assert.Equal(BackupCommand.ExitOk, (await _factory.RunAsync("backup", "--out", file)).Exit);
+        await _factory.RunOkAsync("backup", "--out", file);
         var before = await _factory.SnapshotAsync();
 
         var flipped = _factory.BackupPath("flipped.zip");
@@ -128,7 +124,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await _factory.SqlAsync("UPDATE audit_log SET \"Action\" = 'auth.login' WHERE \"ChainSequence\" = 1");
         await _factory.SqlAsync($"UPDATE stock_levels SET \"OnHand\" = \"OnHand\" + 1 WHERE \"PartId\" = {part.Id}");
         var file = _factory.BackupPath();
-        Assert.Equal(BackupCommand.ExitOk, (await _factory.RunAsync("backup", "--out", file)).Exit);
+        await _factory.RunOkAsync("backup", "--out", file);
 
         var (exit, report) = await _factory.RunAsync("verify", "--from", file);
 

@@ -3,7 +3,6 @@ using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Axle.Tests.Backups;
 
@@ -15,6 +14,11 @@ public sealed class ScheduledBackupFactory : AxleFactory
         ["Backup:Schedule"] = "0 3 * * *",
         ["Backup:Keep"] = "2",
     };
+}
+
+public sealed class BadScheduleFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["Backup:Schedule"] = "every night" };
 }
 
 public sealed class ScheduledBackupTests : IAsyncLifetime
@@ -48,8 +52,7 @@ public sealed class ScheduledBackupTests : IAsyncLifetime
         Assert.Equal(Path.GetFileName(older), files[1].Name);
         Assert.False(File.Exists(oldest));
         Assert.True(File.Exists(operatorsOwn));
-        var (exit, _) = await _factory.RunAsync("verify", "--from", files[0].Path);
-        Assert.Equal(BackupCommand.ExitOk, exit);
+        await _factory.RunOkAsync("verify", "--from", files[0].Path);
 
         // Nothing is due until the next 03:00.
         Assert.Equal(0, await RunWorkerAsync());
@@ -76,23 +79,23 @@ public sealed class ScheduledBackupTests : IAsyncLifetime
         OldFile("20240102T030000000Z");
         var outside = _factory.BackupPath();
 
-        Assert.Equal(BackupCommand.ExitOk, (await _factory.RunAsync("backup", "--out", outside)).Exit);
+        await _factory.RunOkAsync("backup", "--out", outside);
         Assert.Equal(2, Store.List().Count);
 
-        var (exit, report) = await _factory.RunAsync("backup");
-        Assert.Equal(BackupCommand.ExitOk, exit);
+        var report = await _factory.RunOkAsync("backup");
         Assert.Equal(["axle-" + Provider + "-20240101T030000000Z.zip"], report.GetProperty("deleted").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal(2, Store.List().Count);
         Assert.True(File.Exists(outside));
     }
 
     [Fact]
-    public void A_schedule_that_is_not_cron_stops_the_app_at_start_up()
+    public async Task A_schedule_that_is_not_cron_stops_the_app_at_start_up()
     {
-        var options = new BackupOptions { Schedule = "every night" };
-        var result = new DataAnnotationValidateOptions<BackupOptions>(null).Validate(null, options);
-        Assert.True(result.Failed);
-        Assert.Contains("not a cron expression", result.FailureMessage, StringComparison.Ordinal);
+        await using var factory = new BadScheduleFactory();
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Server);
+
+        Assert.Contains("not a cron expression", error.ToString(), StringComparison.Ordinal);
     }
 
     private static string Provider => AxleFactory.IsPostgres ? "postgres" : "sqlite";

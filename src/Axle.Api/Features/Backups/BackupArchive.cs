@@ -50,6 +50,22 @@ internal static class BackupArchive
         var manifest = new BackupManifest(Format, provider, createdAt, AppVersion, migrationId, payloadName,
             new FileInfo(payloadPath).Length, sha256);
         var partial = path + ".partial";
+        try
+        {
+            await WriteZipAsync(partial, manifest, payloadPath, ct);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
+        File.Move(partial, path, overwrite: true);
+        return manifest;
+    }
+
+    private static async Task WriteZipAsync(string partial, BackupManifest manifest, string payloadPath, CancellationToken ct)
+    {
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None))
         await using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
@@ -59,14 +75,11 @@ internal static class BackupArchive
             }
 
             // A pg_dump custom archive is compressed already; a SQLite file is mostly slack and compresses well.
-            var level = provider == DatabaseProvider.Sqlite ? CompressionLevel.Fastest : CompressionLevel.NoCompression;
-            await using var target = await zip.CreateEntry(payloadName, level).OpenAsync(ct);
+            var level = manifest.Provider == DatabaseProvider.Sqlite ? CompressionLevel.Fastest : CompressionLevel.NoCompression;
+            await using var target = await zip.CreateEntry(manifest.Payload, level).OpenAsync(ct);
             await using var source = File.OpenRead(payloadPath);
             await source.CopyToAsync(target, ct);
         }
-
-        File.Move(partial, path, overwrite: true);
-        return manifest;
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ public static class BackupSetup
             _ => new SqliteBackupEngine(),
         });
         services.AddScoped<Backups>();
+        services.AddSingleton<BackupRunner>();
         services.AddWorker<BackupWorker>();
         return builder;
     }
