@@ -67,18 +67,9 @@ internal sealed class Backups(
     /// Replaces the live database with the backup's contents. Refused when the database already has tables unless
     /// <paramref name="replace"/> says the caller means it.
     /// </summary>
-    public async Task<BackupReport> RestoreAsync(string from, bool replace, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var payload = TempPayload();
-        try
+    public Task<BackupReport> RestoreAsync(string from, bool replace, CancellationToken ct) =>
+        WithBackupAsync("restore", from, async (manifest, payload, clock) =>
         {
-            var (manifest, problem) = await OpenAsync(from, payload, ct);
-            if (manifest is null)
-            {
-                return new BackupReport("restore", BackupOutcome.Rejected, from, problem, null, clock.Elapsed.TotalSeconds);
-            }
-
             var creator = db.GetService<IRelationalDatabaseCreator>();
             var exists = await creator.ExistsAsync(ct);
             if (exists && await creator.HasTablesAsync(ct) && !replace)
@@ -99,30 +90,12 @@ internal sealed class Backups(
             engine.ClearPools();
             await services.MigrateDatabaseAsync(ct);
             return new BackupReport("restore", BackupOutcome.Ok, from, null, manifest, clock.Elapsed.TotalSeconds);
-        }
-        catch (BackupToolException e)
-        {
-            return new BackupReport("restore", BackupOutcome.Failed, from, e.Message, null, clock.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            File.Delete(payload);
-        }
-    }
+        }, ct);
 
     /// <summary>Restores into a scratch database, migrates it, checks it, and drops it.</summary>
-    public async Task<BackupReport> VerifyAsync(string from, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var payload = TempPayload();
-        try
+    public Task<BackupReport> VerifyAsync(string from, CancellationToken ct) =>
+        WithBackupAsync("verify", from, async (manifest, payload, clock) =>
         {
-            var (manifest, problem) = await OpenAsync(from, payload, ct);
-            if (manifest is null)
-            {
-                return new BackupReport("verify", BackupOutcome.Rejected, from, problem, null, clock.Elapsed.TotalSeconds);
-            }
-
             var scratchConnection = engine.ScratchConnectionString(LiveConnection);
             await using var scratch = engine.CreateContext(scratchConnection);
             var creator = scratch.GetService<IRelationalDatabaseCreator>();
@@ -154,10 +127,33 @@ internal sealed class Backups(
                 // Cleanup must run even when the caller gave up.
                 await creator.DeleteAsync(CancellationToken.None);
             }
+        }, ct);
+
+    /// <summary>
+    /// Opens and checks the file (a refusal touches no database), extracts its payload to a temporary file for
+    /// <paramref name="run"/>, and turns a failing pg_dump/pg_restore into a report.
+    /// </summary>
+    private async Task<BackupReport> WithBackupAsync(
+        string command, string from, Func<BackupManifest, string, Stopwatch, Task<BackupReport>> run, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var payload = Path.Combine(Path.GetTempPath(), $"axle-restore-{Guid.NewGuid():N}.payload");
+        try
+        {
+            var opened = await BackupArchive.OpenAsync(Path.GetFullPath(from), engine.Provider, payload, ct);
+            if (opened.Manifest is { MigrationId: { } migration } && !db.Database.GetMigrations().Contains(migration))
+            {
+                opened = new OpenedBackup(null,
+                    $"'{from}' was taken by a newer Axle (schema migration {migration}, unknown here). Restore it with that version or later.");
+            }
+
+            return opened.Manifest is { } manifest
+                ? await run(manifest, payload, clock)
+                : new BackupReport(command, BackupOutcome.Rejected, from, opened.Problem, null, clock.Elapsed.TotalSeconds);
         }
         catch (BackupToolException e)
         {
-            return new BackupReport("verify", BackupOutcome.Failed, from, e.Message, null, clock.Elapsed.TotalSeconds);
+            return new BackupReport(command, BackupOutcome.Failed, from, e.Message, null, clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -180,18 +176,4 @@ internal sealed class Backups(
 
         return counts;
     }
-
-    private async Task<OpenedBackup> OpenAsync(string from, string payload, CancellationToken ct)
-    {
-        var opened = await BackupArchive.OpenAsync(Path.GetFullPath(from), engine.Provider, payload, ct);
-        if (opened.Manifest is { MigrationId: { } migration } && !db.Database.GetMigrations().Contains(migration))
-        {
-            return new OpenedBackup(null,
-                $"'{from}' was taken by a newer Axle (schema migration {migration}, unknown here). Restore it with that version or later.");
-        }
-
-        return opened;
-    }
-
-    private static string TempPayload() => Path.Combine(Path.GetTempPath(), $"axle-restore-{Guid.NewGuid():N}.payload");
 }
