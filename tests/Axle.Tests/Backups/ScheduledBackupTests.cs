@@ -21,6 +21,16 @@ public sealed class BadScheduleFactory : AxleFactory
     protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["Backup:Schedule"] = "every night" };
 }
 
+/// <summary>Scheduled backups with a pg_dump that is not there.</summary>
+public sealed class MissingPgDumpFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Backup:Schedule"] = "0 3 * * *",
+        ["Backup:PgDumpPath"] = "/nonexistent/pg_dump",
+    };
+}
+
 public sealed class ScheduledBackupTests : IAsyncLifetime
 {
     private readonly ScheduledBackupFactory _factory = new();
@@ -96,6 +106,25 @@ public sealed class ScheduledBackupTests : IAsyncLifetime
         var error = Assert.ThrowsAny<Exception>(() => factory.Server);
 
         Assert.Contains("not a cron expression", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_pg_dump_is_a_clear_failure_and_frees_the_occurrence_for_a_retry()
+    {
+        Assert.SkipUnless(AxleFactory.IsPostgres, "PostgreSQL only: SQLite needs no external tool.");
+        await using var factory = new MissingPgDumpFactory();
+        await factory.InitializeAsync();
+
+        var (exit, report) = await factory.RunAsync("backup");
+        Assert.Equal(BackupCommand.ExitFailed, exit);
+        Assert.Contains("Backup:PgDumpPath", report.GetProperty("problem").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(0, await factory.Services.GetRequiredService<BackupWorker>().RunOnceAsync(Ct));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        Assert.True(await Leases.TryAcquireAsync(db, BackupWorker.LeaseName, "other-instance", TimeSpan.FromMinutes(5), DateTime.UtcNow, Ct));
+        Assert.Empty(Directory.Exists(factory.Services.GetRequiredService<BackupStore>().Directory)
+            ? Directory.GetFiles(factory.Services.GetRequiredService<BackupStore>().Directory) : []);
     }
 
     private static string Provider => AxleFactory.IsPostgres ? "postgres" : "sqlite";

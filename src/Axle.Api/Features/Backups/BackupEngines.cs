@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CliWrap;
 using CliWrap.Buffered;
 using Axle.Api.Platform.Data;
@@ -106,11 +107,21 @@ internal sealed class PostgresBackupEngine(IOptions<BackupOptions> options) : IB
     private static async Task RunAsync(string tool, string connectionString, IReadOnlyList<string> arguments, CancellationToken ct)
     {
         var password = new NpgsqlConnectionStringBuilder(connectionString).Password;
-        var result = await Cli.Wrap(tool)
-            .WithArguments(arguments)
-            .WithEnvironmentVariables(env => env.Set("PGPASSWORD", password).Set("PGCONNECT_TIMEOUT", "30"))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(ct);
+        BufferedCommandResult result;
+        try
+        {
+            result = await Cli.Wrap(tool)
+                .WithArguments(arguments)
+                .WithEnvironmentVariables(env => env.Set("PGPASSWORD", password).Set("PGCONNECT_TIMEOUT", "30"))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(ct);
+        }
+        catch (Win32Exception e)
+        {
+            throw new BackupToolException(
+                $"Could not run '{tool}' ({e.Message}). Install the PostgreSQL client tools or set Backup:PgDumpPath and Backup:PgRestorePath.");
+        }
+
         if (result.ExitCode != 0)
         {
             throw new BackupToolException($"{Path.GetFileName(tool)} exited with code {result.ExitCode}: {result.StandardError.Trim()}");

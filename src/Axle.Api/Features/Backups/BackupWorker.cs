@@ -39,20 +39,32 @@ internal sealed partial class BackupWorker(
             return 0;
         }
 
+        BackupReport report;
         try
         {
-            var report = await services.GetRequiredService<Backups>().CreateAsync(null, ct);
-            LogBackup(logger, report.File, report.Manifest?.PayloadBytes ?? 0, report.Seconds, report.Deleted?.Count ?? 0);
-            return 1;
+            report = await services.GetRequiredService<Backups>().CreateAsync(null, ct);
         }
         catch
         {
-            // Let another instance (or the next tick) try this occurrence again.
             await Leases.ReleaseAsync(db, LeaseName, instance.Id, CancellationToken.None);
             throw;
         }
+
+        if (!report.Ok)
+        {
+            // Let another instance (or the next tick) try this occurrence again.
+            await Leases.ReleaseAsync(db, LeaseName, instance.Id, CancellationToken.None);
+            LogFailed(logger, report.Problem);
+            return 0;
+        }
+
+        LogBackup(logger, report.File, report.Manifest?.PayloadBytes ?? 0, report.Seconds, report.Deleted?.Count ?? 0);
+        return 1;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backup written to {File} ({Bytes} bytes of database in {Seconds:F1} s); {Pruned} old file(s) pruned")]
     private static partial void LogBackup(ILogger logger, string file, long bytes, double seconds, int pruned);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled backup failed: {Problem}")]
+    private static partial void LogFailed(ILogger logger, string? problem);
 }

@@ -57,6 +57,10 @@ internal sealed class Backups(
             var deleted = outPath is null ? store.Prune() : [];
             return new BackupReport("backup", BackupOutcome.Ok, path, null, manifest, clock.Elapsed.TotalSeconds, deleted);
         }
+        catch (BackupToolException e)
+        {
+            return new BackupReport("backup", BackupOutcome.Failed, path, e.Message, null, clock.Elapsed.TotalSeconds);
+        }
         finally
         {
             File.Delete(payload);
