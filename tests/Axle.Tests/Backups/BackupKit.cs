@@ -76,7 +76,9 @@ internal static class BackupKit
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await db.GetService<IRelationalDatabaseCreator>().DeleteAsync(Ct);
+        var engine = factory.Services.GetRequiredService<IBackupEngine>();
+        engine.ClearPools();
+        await engine.DropDatabaseAsync(db.Database.GetConnectionString()!);
         Assert.False(await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(Ct));
     }
 

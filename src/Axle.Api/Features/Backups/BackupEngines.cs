@@ -27,6 +27,9 @@ internal interface IBackupEngine
 
     AppDbContext CreateContext(string connectionString);
 
+    /// <summary>Deletes a database (the scratch copy), even if something still holds a connection to it.</summary>
+    Task DropDatabaseAsync(string connectionString);
+
     void ClearPools();
 }
 
@@ -68,6 +71,17 @@ internal sealed class SqliteBackupEngine : IBackupEngine
     public AppDbContext CreateContext(string connectionString) =>
         new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(connectionString).Options);
 
+    public Task DropDatabaseAsync(string connectionString)
+    {
+        var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            File.Delete(file);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public void ClearPools() => SqliteConnection.ClearAllPools();
 
     private static string FileConnection(string path) =>
@@ -101,6 +115,16 @@ internal sealed class PostgresBackupEngine(IOptions<BackupOptions> options) : IB
 
     public AppDbContext CreateContext(string connectionString) =>
         new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(connectionString).Options);
+
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var scratch = new NpgsqlConnectionStringBuilder(connectionString);
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{scratch.Database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
 
     public void ClearPools() => NpgsqlConnection.ClearAllPools();
 

@@ -129,7 +129,7 @@ internal sealed class Backups(
             finally
             {
                 // Cleanup must run even when the caller gave up.
-                await creator.DeleteAsync(CancellationToken.None);
+                await engine.DropDatabaseAsync(scratchConnection);
             }
         }, ct);
 
