@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Inventory;
@@ -57,7 +58,7 @@ internal sealed class Backups(
             var deleted = outPath is null ? store.Prune() : [];
             return new BackupReport("backup", BackupOutcome.Ok, path, null, manifest, clock.Elapsed.TotalSeconds, deleted);
         }
-        catch (BackupToolException e)
+        catch (Exception e) when (e is BackupToolException or DbException)
         {
             return new BackupReport("backup", BackupOutcome.Failed, path, e.Message, null, clock.Elapsed.TotalSeconds);
         }
@@ -155,8 +156,9 @@ internal sealed class Backups(
                 ? await run(manifest, payload, clock)
                 : new BackupReport(command, BackupOutcome.Rejected, from, opened.Problem, null, clock.Elapsed.TotalSeconds);
         }
-        catch (BackupToolException e)
+        catch (Exception e) when (e is BackupToolException or DbException)
         {
+            // A tool's own explanation, or the server's (no CREATEDB, database unreachable): the operator's next step.
             return new BackupReport(command, BackupOutcome.Failed, from, e.Message, null, clock.Elapsed.TotalSeconds);
         }
         finally
