@@ -13,10 +13,13 @@ using Axle.Api.Features.Promotions;
 using Axle.Api.Features.Shipments;
 using Axle.Api.Features.Suppliers;
 using Axle.Api.Features.Returns;
+using Axle.Api.Features.Webhooks;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Observability;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -27,8 +30,10 @@ builder.AddAxleData();
 builder.AddAxleHttp();
 builder.AddAxlePagination();
 builder.AddAxleSecurity();
+builder.AddAxleRedis();
 builder.AddAxleRateLimiting();
 builder.AddAxleOpenApi();
+builder.AddAxleMessaging();
 
 builder.AddAudit();
 builder.AddClients();
@@ -45,6 +50,7 @@ builder.AddReturns();
 builder.AddFeedback();
 builder.AddSuppliers();
 builder.AddBackups();
+builder.AddWebhooks();
 
 var app = builder.Build();
 
@@ -102,6 +108,7 @@ app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
 app.MapBackups();
+app.MapWebhooks();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.RunStartupTasksAsync();

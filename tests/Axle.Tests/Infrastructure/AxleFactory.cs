@@ -8,17 +8,21 @@ namespace Axle.Tests.Infrastructure;
 /// The real app on a real database of its own. The provider comes from the same configuration the app reads
 /// (<c>Database__Provider</c>, <c>ConnectionStrings__Axle</c>), so <c>dotnet test</c> runs on SQLite and the same command
 /// with those two variables runs on PostgreSQL. Each factory gets a fresh SQLite file or a fresh PostgreSQL database.
+/// With <c>Redis__Configuration</c> set the app uses that Redis, under a key prefix of the factory's own.
 /// </summary>
 public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@axle.test";
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "axle-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDirectory;
     private readonly string? _postgresDatabase;
     private readonly string? _postgresConnection;
 
     public AxleFactory()
     {
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "axle-tests", Guid.NewGuid().ToString("N"));
+        AdminPassword = "Adm1n-" + Guid.NewGuid().ToString("N");
+        RedisInstanceName = "axle-test:" + Guid.NewGuid().ToString("N")[..16] + ":";
         if (IsPostgres)
         {
             var baseConnection = Environment.GetEnvironmentVariable("ConnectionStrings__Axle")
@@ -30,11 +34,34 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A second instance of <paramref name="first"/>'s app, as a second process behind the same load balancer: the same
+    /// database, data directory (so the same signing and Data Protection keys), bootstrap admin and Redis key prefix.
+    /// <paramref name="first"/> owns that storage and removes it; this one leaves it alone.
+    /// </summary>
+    protected AxleFactory(AxleFactory first)
+    {
+        _dataDirectory = first._dataDirectory;
+        _postgresConnection = first._postgresConnection;
+        AdminPassword = first.AdminPassword;
+        RedisInstanceName = first.RedisInstanceName;
+        SharesStorage = true;
+    }
+
     public static bool IsPostgres => string.Equals(
         Environment.GetEnvironmentVariable("Database__Provider"), "Postgres", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether <c>Redis__Configuration</c> points the apps at a Redis server.</summary>
+    public static bool IsRedis => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("Redis__Configuration"));
+
     /// <summary>Password of the bootstrap admin; random per factory, never a default.</summary>
-    public string AdminPassword { get; } = "Adm1n-" + Guid.NewGuid().ToString("N");
+    public string AdminPassword { get; }
+
+    /// <summary>Prefix of this factory's Redis keys, so test classes sharing one Redis never see each other's counts or cache.</summary>
+    public string RedisInstanceName { get; }
+
+    /// <summary>True for a second instance made with <see cref="AxleFactory(AxleFactory)"/>.</summary>
+    public bool SharesStorage { get; }
 
     public string DataDirectory => _dataDirectory;
 
@@ -57,6 +84,7 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["RateLimiting:AuthPermits"] = "100000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Redis:InstanceName"] = RedisInstanceName,
         };
         if (_postgresConnection is not null)
         {
@@ -85,6 +113,12 @@ public class AxleFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (SharesStorage)
+        {
+            GC.SuppressFinalize(this);
+            return;
+        }
+
         if (_postgresDatabase is not null && _postgresConnection is not null)
         {
             await DropDatabaseAsync(_postgresConnection, _postgresDatabase);

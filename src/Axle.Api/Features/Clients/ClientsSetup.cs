@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Threading.RateLimiting;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -73,18 +74,13 @@ public static class ClientsSetup
     public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        var quota = new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.AuthPermits,
-            Window = TimeSpan.FromSeconds(limits.WindowSeconds),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
+        var redis = app.Services.GetRequiredService<RedisConnection>();
+        var window = TimeSpan.FromSeconds(limits.WindowSeconds);
         app.UseRateLimiter(new RateLimiterOptions
         {
             GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
                 ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
-                    ? RateLimitPartition.GetFixedWindowLimiter("token:" + RateLimiting.ClientIp(ctx), _ => quota)
+                    ? RateLimiting.FixedWindow(redis, "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window)
                     : RateLimitPartition.GetNoLimiter("")),
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
             OnRejected = RateLimiting.WriteRejectionAsync,

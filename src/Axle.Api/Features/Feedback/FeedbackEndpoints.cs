@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Threading.RateLimiting;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -34,13 +33,7 @@ public static class FeedbackEndpoints
         {
             var limits = ctx.RequestServices.GetRequiredService<IOptions<FeedbackOptions>>().Value;
             var key = ctx.User.CallerKey() ?? "ip:" + Platform.Http.RateLimiting.ClientIp(ctx);
-            return RateLimitPartition.GetFixedWindowLimiter(RatePolicy + ":" + key, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limits.PermitsPerUser,
-                Window = limits.Window,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            return Platform.Http.RateLimiting.FixedWindow(ctx, RatePolicy + ":" + key, limits.PermitsPerUser, limits.Window);
         }));
         return builder;
     }

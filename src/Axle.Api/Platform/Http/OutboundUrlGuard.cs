@@ -47,6 +47,23 @@ public sealed class OutboundUrlRefusedException(string message) : Exception(mess
 /// </summary>
 public sealed class OutboundUrlGuard(IOptionsMonitor<OutboundUrlOptions> options, IHostAddressResolver resolver)
 {
+    /// <summary>
+    /// The primary handler of every outbound client (supplier feeds, webhook deliveries): redirects are not followed (a 3xx
+    /// is an answer, not a hop to an unchecked target), no proxy (the guard must see the real target), no cookies, and every
+    /// connection goes through <see cref="ConnectAsync"/>, which checks the address actually dialled.
+    /// </summary>
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.All,
+        ConnectCallback = ConnectAsync,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        MaxResponseHeadersLength = 64,
+    };
+
     private static readonly (IPNetwork Network, string Kind)[] BlockedV4 =
     [
         (IPNetwork.Parse("0.0.0.0/8"), "unspecified"),

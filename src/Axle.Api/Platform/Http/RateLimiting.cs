@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Axle.Api.Platform.Redis;
 using Axle.Api.Platform.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -47,10 +48,9 @@ public static class RateLimiting
             // Identity first (user or client id from the validated token), else the client IP.
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
                 ctx.User.CallerKey() is { } caller
-                    ? RateLimitPartition.GetFixedWindowLimiter("id:" + caller, _ => Window(limits.PerIdentityPermits, window))
-                    : RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientIp(ctx), _ => Window(limits.PerIpPermits, window)));
-            o.AddPolicy(RateLimitPolicies.Auth, ctx =>
-                RateLimitPartition.GetFixedWindowLimiter("auth:" + ClientIp(ctx), _ => Window(limits.AuthPermits, window)));
+                    ? FixedWindow(ctx, "id:" + caller, limits.PerIdentityPermits, window)
+                    : FixedWindow(ctx, "ip:" + ClientIp(ctx), limits.PerIpPermits, window));
+            o.AddPolicy(RateLimitPolicies.Auth, ctx => FixedWindow(ctx, "auth:" + ClientIp(ctx), limits.AuthPermits, window));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = WriteRejectionAsync;
         });
@@ -77,6 +77,20 @@ public static class RateLimiting
         var writer = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await writer.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
     }
+
+    /// <summary>
+    /// A fixed window of <paramref name="permits"/> per <paramref name="window"/> for one partition key. With Redis configured
+    /// the count is shared by every instance (<see cref="SharedFixedWindowLimiter"/>, which falls back to this process's
+    /// memory while Redis is down); without it, the window is this process's own.
+    /// </summary>
+    public static RateLimitPartition<string> FixedWindow(HttpContext ctx, string key, int permits, TimeSpan window) =>
+        FixedWindow(ctx.RequestServices.GetRequiredService<RedisConnection>(), key, permits, window);
+
+    /// <inheritdoc cref="FixedWindow(HttpContext, string, int, TimeSpan)"/>
+    public static RateLimitPartition<string> FixedWindow(RedisConnection redis, string key, int permits, TimeSpan window) =>
+        redis.Enabled
+            ? RateLimitPartition.Get(key, k => new SharedFixedWindowLimiter(redis, k, Window(permits, window)))
+            : RateLimitPartition.GetFixedWindowLimiter(key, _ => Window(permits, window));
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
     {

@@ -1,3 +1,4 @@
+using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -82,6 +83,20 @@ public sealed class DeadLetter
         Status = DeadLetterStatus.Discarded;
         LastReplayAt = now;
     }
+
+    /// <summary>
+    /// Closes the open dead letters of <paramref name="reference"/> (from <paramref name="source"/>) as replayed, counting the
+    /// replay: the thing they stood for was sent again from its own endpoint (a delivery replay, a supplier order retry).
+    /// </summary>
+    public static Task<int> CloseReplayedAsync(
+        AppDbContext db, string source, string reference, string outcome, DateTime now, CancellationToken ct) =>
+        db.Set<DeadLetter>()
+            .Where(d => d.Source == source && d.Reference == reference && d.Status == DeadLetterStatus.Open)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, DeadLetterStatus.Replayed)
+                .SetProperty(d => d.ReplayCount, d => d.ReplayCount + 1)
+                .SetProperty(d => d.LastReplayAt, now)
+                .SetProperty(d => d.LastReplayOutcome, DeadLetter.FitReason(outcome)), ct);
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -20,25 +20,14 @@ public static class Inbox
         ON CONFLICT ("Source", "MessageId") DO NOTHING
         """;
 
-    internal const string ClaimPostgresSql = """
+    internal const string ClaimSql = """
         UPDATE inbox_messages SET "LockedUntil" = {0}, "Attempts" = "Attempts" + 1
         WHERE "Id" IN (
             SELECT "Id" FROM inbox_messages
             WHERE "ProcessedAt" IS NULL AND "Source" LIKE {1} AND ("LockedUntil" IS NULL OR "LockedUntil" < {2})
             ORDER BY "ReceivedAt"
             LIMIT {3}
-            FOR UPDATE SKIP LOCKED)
-        RETURNING "Id", "Source", "MessageId", "Payload", "ReceivedAt", "Attempts"
-        """;
-
-    // SQLite has one writer at a time, so the same statement without row locks cannot hand a message out twice.
-    internal const string ClaimSqliteSql = """
-        UPDATE inbox_messages SET "LockedUntil" = {0}, "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT "Id" FROM inbox_messages
-            WHERE "ProcessedAt" IS NULL AND "Source" LIKE {1} AND ("LockedUntil" IS NULL OR "LockedUntil" < {2})
-            ORDER BY "ReceivedAt"
-            LIMIT {3})
+            /*postgres: FOR UPDATE SKIP LOCKED */)
         RETURNING "Id", "Source", "MessageId", "Payload", "ReceivedAt", "Attempts"
         """;
 
@@ -57,7 +46,7 @@ public static class Inbox
     public static async Task<List<ClaimedMessage>> ClaimAsync(
         AppDbContext db, string sourcePrefix, int limit, TimeSpan lockFor, DateTime now, CancellationToken ct)
     {
-        var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
+        var sql = ProviderSql.For(db.Database, ClaimSql);
         var claimed = await db.Database.SqlQueryRaw<ClaimedMessage>(sql, now + lockFor, sourcePrefix + "%", now, limit).ToListAsync(ct);
         claimed.Sort((a, b) => a.ReceivedAt.CompareTo(b.ReceivedAt));
         return claimed;

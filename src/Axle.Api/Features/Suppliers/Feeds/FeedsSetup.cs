@@ -1,4 +1,3 @@
-using System.Net;
 using Axle.Api.Platform.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -29,26 +28,10 @@ public static class FeedsSetup
                 c.Timeout = Timeout.InfiniteTimeSpan;
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("Axle-SupplierFeeds/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => CreatePrimaryHandler(sp.GetRequiredService<OutboundUrlGuard>()));
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundUrlGuard>().CreateHandler());
         client.AddResilienceHandler(FeedResilience.PipelineName, FeedResilience.Configure)
             .SelectPipelineBy(_ => FeedResilience.SelectKey);
         client.AddHttpMessageHandler<FeedBodyHandler>();
         return services;
     }
-
-    /// <summary>
-    /// Redirects are not followed (a 3xx is a permanent failure), no proxy (the guard must see the real target), and every
-    /// connection goes through <see cref="OutboundUrlGuard.ConnectAsync"/>, which checks the address actually dialled.
-    /// </summary>
-    internal static SocketsHttpHandler CreatePrimaryHandler(OutboundUrlGuard guard) => new()
-    {
-        AllowAutoRedirect = false,
-        UseProxy = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.All,
-        ConnectCallback = guard.ConnectAsync,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        MaxResponseHeadersLength = 64,
-    };
 }

@@ -128,7 +128,7 @@ internal static class SupplierOrderQueries
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         order.Requeue(now);
-        await CloseDeadLettersAsync(db, id, "Queued for transmission again (retry).", now, ct);
+        await DeadLetter.CloseReplayedAsync(db, SupplierOrderWorker.DeadLetterSource, id.ToString(), "Queued for transmission again (retry).", now, ct);
         audit.Record(db, "suppliers.order_retried", $"supplier-order/{id}", details: new { order.SupplierId, order.Reference });
         try
         {
@@ -146,17 +146,6 @@ internal static class SupplierOrderQueries
     internal static ProblemHttpResult NotRetryable(SupplierOrder order) =>
         Problems.Conflict("not_retryable", "Not retryable",
             $"This supplier order is {WireNames.Of(order.Status)}; only rejected or failed ones are sent again.");
-
-    internal static Task<int> CloseDeadLettersAsync(AppDbContext db, Guid orderId, string outcome, DateTime now, CancellationToken ct)
-    {
-        var reference = orderId.ToString();
-        return db.Set<DeadLetter>()
-            .Where(d => d.Source == SupplierOrderWorker.DeadLetterSource && d.Reference == reference && d.Status == DeadLetterStatus.Open)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.Status, DeadLetterStatus.Replayed)
-                .SetProperty(d => d.LastReplayAt, now)
-                .SetProperty(d => d.LastReplayOutcome, outcome), ct);
-    }
 }
 
 /// <summary>

@@ -28,25 +28,14 @@ internal sealed partial class SupplierOrderWorker(
 {
     public const string DeadLetterSource = "supplier_order";
 
-    internal const string ClaimPostgresSql = """
+    internal const string ClaimSql = """
         UPDATE supplier_orders SET "ClaimedUntil" = {0}, "Attempts" = "Attempts" + 1
         WHERE "Id" IN (
             SELECT "Id" FROM supplier_orders
             WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {1} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < {1})
             ORDER BY "NextAttemptAt"
             LIMIT {2}
-            FOR UPDATE SKIP LOCKED)
-        RETURNING "Id", "NextAttemptAt"
-        """;
-
-    // SQLite has one writer at a time, so the same statement without row locks cannot hand an order out twice.
-    internal const string ClaimSqliteSql = """
-        UPDATE supplier_orders SET "ClaimedUntil" = {0}, "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT "Id" FROM supplier_orders
-            WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {1} AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" < {1})
-            ORDER BY "NextAttemptAt"
-            LIMIT {2})
+            /*postgres: FOR UPDATE SKIP LOCKED */)
         RETURNING "Id", "NextAttemptAt"
         """;
 
@@ -58,7 +47,7 @@ internal sealed partial class SupplierOrderWorker(
         var time = services.GetRequiredService<TimeProvider>();
         var o = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var sql = db.Database.IsNpgsql() ? ClaimPostgresSql : ClaimSqliteSql;
+        var sql = ProviderSql.For(db.Database, ClaimSql);
         var claimed = await db.Database.SqlQueryRaw<ClaimedSupplierOrder>(sql, now + o.OrderClaim, now, o.OrderBatch).ToListAsync(ct);
         foreach (var order in claimed.OrderBy(c => c.NextAttemptAt))
         {
