@@ -1,5 +1,6 @@
 using Axle.Api.Features.Analytics;
 using Axle.Api.Features.Audit;
+using Axle.Api.Features.Backups;
 using Axle.Api.Features.Carts;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Clients;
@@ -50,6 +51,7 @@ builder.AddShipments();
 builder.AddReturns();
 builder.AddFeedback();
 builder.AddSuppliers();
+builder.AddBackups();
 builder.AddWebhooks();
 
 var app = builder.Build();
@@ -72,6 +74,13 @@ if (args.Contains(AuditCommand.Name))
 if (args.Contains(InventoryCommand.Name))
 {
     Environment.ExitCode = await app.Services.VerifyStockAsync(Console.Out);
+    return;
+}
+
+// `dotnet run --project src/Axle.Api -- backup|restore|verify ...` (docs/operations.md); non-zero exit code on failure.
+if (BackupCommand.IsInvoked(args))
+{
+    Environment.ExitCode = await app.Services.RunBackupCommandAsync(args, Console.Out);
     return;
 }
 
@@ -101,6 +110,7 @@ app.MapFeedback();
 app.MapPayments();
 app.MapPromotions();
 app.MapSuppliers();
+app.MapBackups();
 app.MapWebhooks();
 
 await app.Services.MigrateDatabaseAsync();

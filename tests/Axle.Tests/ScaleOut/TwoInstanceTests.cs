@@ -2,6 +2,8 @@ using System.Net;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Suppliers;
+using Axle.Api.Features.Webhooks;
+using Axle.Api.Platform.Hosting;
 using Axle.Api.Platform.Messaging;
 using Axle.Api.Platform.Security;
 using Axle.Tests.Catalog;
@@ -9,6 +11,7 @@ using Axle.Tests.Infrastructure;
 using Axle.Tests.Inventory;
 using Axle.Tests.Orders;
 using Axle.Tests.Suppliers;
+using Axle.Tests.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +20,8 @@ namespace Axle.Tests.ScaleOut;
 /// <summary>
 /// Two instances on one PostgreSQL database behave as one: stock is never oversold whichever instance takes the order,
 /// a supplier push delivered to both is stored once and applied once however both inbox workers race, and (with Redis)
-/// a catalog eviction on one instance is seen by the other.
+/// every outbox event is relayed and delivered once however both instances' relays and senders race, and (with Redis) a
+/// catalog eviction on one instance is seen by the other.
 /// </summary>
 public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<TwoInstances>
 {
@@ -143,10 +147,45 @@ public sealed class TwoInstanceTests(TwoInstances instances) : IClassFixture<Two
         Assert.Null(fresh.Headers.Age);
     }
 
-    /// <summary>Runs one instance's inbox worker until it finds nothing to claim; returns how many messages it applied.</summary>
-    private static async Task<int> DrainInboxAsync(AxleFactory instance)
+    [Fact]
+    public async Task Each_outbox_event_is_relayed_by_one_instance_and_delivered_once_however_both_race()
     {
-        var worker = instance.Services.GetRequiredService<SupplierInboxWorker>();
+        Needs.Postgres();
+        const int Events = 20;
+        var kitA = new WebhookKit(instances.A);
+        var kitB = new WebhookKit(instances.B);
+        await kitA.ResetAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await kitA.SubscribeAsync(receiver.Url(), StockLedger.ChangedEvent);
+        for (var i = 0; i < Events / 2; i++)
+        {
+            await kitA.StockEventAsync();
+            await kitB.StockEventAsync();
+        }
+
+        // Both relays, then both senders, drain in small batches side by side.
+        var relayed = await Task.WhenAll(instances.Both.Select(DrainAsync<OutboxRelayWorker>));
+        var sent = await Task.WhenAll(instances.Both.Select(DrainAsync<WebhookDeliveryWorker>));
+
+        Assert.Equal(Events, relayed.Sum());
+        Assert.Equal(Events, sent.Sum());
+        Assert.Equal(Events, receiver.Received.Count);
+        Assert.Equal(Events, receiver.Received.Select(r => r.Id).Distinct().Count());
+        var deliveries = await kitA.DeliveriesAsync(subscription.Id);
+        Assert.Equal(Events, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryStatus.Delivered, d.Status));
+        var kit = new SupplierKit(instances.A);
+        Assert.Equal(0, await kit.DbAsync(db => db.Set<OutboxMessage>().CountAsync(m => m.DeliveredAt == null, Ct)));
+    }
+
+    /// <summary>Runs one instance's inbox worker until it finds nothing to claim; returns how many messages it applied.</summary>
+    private static Task<int> DrainInboxAsync(AxleFactory instance) => DrainAsync<SupplierInboxWorker>(instance);
+
+    /// <summary>Runs one instance's worker until an iteration finds nothing; returns how many items it handled.</summary>
+    private static async Task<int> DrainAsync<TWorker>(AxleFactory instance)
+        where TWorker : PeriodicWorker
+    {
+        var worker = instance.Services.GetRequiredService<TWorker>();
         var total = 0;
         for (var handled = await worker.RunOnceAsync(Ct); handled > 0; handled = await worker.RunOnceAsync(Ct))
         {

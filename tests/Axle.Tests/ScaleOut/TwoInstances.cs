@@ -27,6 +27,13 @@ public class TwoInstances : IAsyncLifetime
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Suppliers:InboxBatch"] = "2",
+        ["Outbox:BatchSize"] = "3",
+        ["Outbox:MaxBatchesPerRun"] = "1",
+        ["Webhooks:BatchSize"] = "2",
+        ["Webhooks:MaxBatchesPerRun"] = "1",
+        // Webhook receivers in tests listen on loopback.
+        ["OutboundUrls:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["OutboundUrls:RequireHttps"] = "false",
     };
 
     public async ValueTask InitializeAsync()

@@ -34,6 +34,9 @@ public sealed class PaymentRefunds(AppDbContext db, IPaymentGateway gateway, Tim
         return refund;
     }
 
+    /// <summary>How long one caller holds a pending refund while it asks the gateway.</summary>
+    internal static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
     /// <summary>Calls the gateway for a pending refund and records the answer. Safe to repeat (same idempotency key).</summary>
     public async Task<RefundStatus?> ProcessAsync(Guid refundId, CancellationToken ct)
     {
@@ -42,6 +45,23 @@ public sealed class PaymentRefunds(AppDbContext db, IPaymentGateway gateway, Tim
         if (refund is null || refund.Status != RefundStatus.Pending)
         {
             return refund?.Status;
+        }
+
+        // Claim it for the length of a gateway call: UpdatedAt moves into the future, so nobody else takes it meanwhile
+        // (another instance's worker, or a worker and the request that booked it); recording the answer sets it back to now.
+        // A caller that crashes holding it leaves it to the next retry once the claim has passed.
+        var seen = refund.UpdatedAt;
+        var now0 = time.GetUtcNow().UtcDateTime;
+        if (seen > now0)
+        {
+            return RefundStatus.Pending;
+        }
+
+        if (await db.Set<PaymentRefund>()
+                .Where(r => r.Id == refundId && r.Status == RefundStatus.Pending && r.UpdatedAt == seen)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.UpdatedAt, now0 + ClaimFor), ct) == 0)
+        {
+            return RefundStatus.Pending;
         }
 
         var payment = await db.Set<Payment>().AsNoTracking().FirstAsync(p => p.Id == refund.PaymentId, ct);
