@@ -23,6 +23,27 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Axle.Api.Features.Analytics.AnalyticsRollup", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HourStart", "Metric", "Key");
+
+                    b.ToTable("analytics_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")

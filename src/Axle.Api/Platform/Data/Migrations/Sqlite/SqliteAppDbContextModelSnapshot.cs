@@ -18,6 +18,27 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Axle.Api.Features.Analytics.AnalyticsRollup", b =>
+                {
+                    b.Property<DateTime>("HourStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart", "Metric", "Key");
+
+                    b.ToTable("analytics_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Axle.Api.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
