@@ -1,8 +1,11 @@
 using System.Net;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,6 +81,95 @@ public sealed partial class RouteInventoryTests(AxleFactory factory) : IClassFix
         Assert.True(failures.Count == 0, "Secured operations that did not answer 401 problem+json to an anonymous caller:\n" +
             string.Join('\n', failures));
         Assert.True(walked > 50, $"Only {walked} secured operations walked.");
+    }
+
+    [Fact]
+    public async Task Every_operation_whose_policy_excludes_customers_answers_a_customer_403_problem()
+    {
+        using var doc = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
+        var operations = Operations(doc.RootElement).ToDictionary(o => (o.Method, o.Path), o => o.Operation);
+        var policies = factory.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var authorization = factory.Services.GetRequiredService<IAuthorizationService>();
+        var someCustomer = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(AxleClaims.Subject, Guid.NewGuid().ToString()), new Claim(AxleClaims.Role, Roles.Customer)],
+            "test", AxleClaims.Subject, AxleClaims.Role));
+        var customer = factory.CreateUserClient(Roles.Customer);
+        var failures = new List<string>();
+        var walked = 0;
+        foreach (var endpoint in factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var policy = await AuthorizationPolicy.CombineAsync(policies,
+                endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>());
+            if (policy is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
+                || (await authorization.AuthorizeAsync(someCustomer, null, policy)).Succeeded)
+            {
+                continue;
+            }
+
+            var path = Template(endpoint.RoutePattern.RawText ?? "");
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                if (!operations.TryGetValue((method, path), out var operation))
+                {
+                    continue; // the inventory test reports undocumented routes
+                }
+
+                walked++;
+                using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(path, operation));
+                if (method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                }
+
+                var response = await customer.SendAsync(request, Ct);
+                var type = response.Content.Headers.ContentType?.MediaType;
+                if (response.StatusCode != HttpStatusCode.Forbidden || type != "application/problem+json")
+                {
+                    failures.Add($"{method} {path}: {(int)response.StatusCode} {type}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, "Staff-only operations that did not answer a customer 403 problem+json:\n" + string.Join('\n', failures));
+        Assert.True(walked > 40, $"Only {walked} staff-only operations walked.");
+    }
+
+    [Fact]
+    public async Task Every_json_body_refuses_members_it_does_not_define()
+    {
+        using var doc = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
+        var admin = factory.CreateAdminClient();
+        var failures = new List<string>();
+        var walked = 0;
+        foreach (var (method, path, operation) in Operations(doc.RootElement))
+        {
+            if (!operation.TryGetProperty("requestBody", out var body)
+                || !body.GetProperty("content").TryGetProperty("application/json", out _))
+            {
+                continue;
+            }
+
+            walked++;
+            // A mass-assignment probe: members a client must never set, on an otherwise empty body.
+            using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(path, operation))
+            {
+                Content = new StringContent("""{"isAdmin":true,"role":"admin","ownerId":"00000000-0000-0000-0000-000000000001","__probe":1}""",
+                    Encoding.UTF8, "application/json"),
+            };
+            var response = await admin.SendAsync(request, Ct);
+            var status = (int)response.StatusCode;
+            var type = response.Content.Headers.ContentType?.MediaType;
+            // Signed webhooks (no bearer security) authenticate the signature before they read the body: 401/403 first is right.
+            var signed = !operation.TryGetProperty("security", out _) && status is 401 or 403;
+            if ((status != 400 && !signed) || type != "application/problem+json")
+            {
+                failures.Add($"{method} {path}: {status} {type}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, "JSON bodies with undefined members that were not refused with a 400 problem:\n" +
+            string.Join('\n', failures));
+        Assert.True(walked > 40, $"Only {walked} JSON bodies walked.");
     }
 
     private async Task<HashSet<(string Method, string Path)>> DocumentedAsync()
