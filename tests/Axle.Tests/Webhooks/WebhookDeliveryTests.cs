@@ -44,7 +44,7 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
             [subscription.Secret], DateTimeOffset.UtcNow, StandardWebhookSignature.DefaultTolerance);
         Assert.Equal(SignatureCheck.Valid, check);
         var wrong = StandardWebhookSignature.Verify(received.Id, received.Timestamp, received.Signature, received.Body,
-            [WebhookSecrets.NewSecret()], DateTimeOffset.UtcNow, StandardWebhookSignature.DefaultTolerance);
+            [StandardWebhookSignature.NewSecret()], DateTimeOffset.UtcNow, StandardWebhookSignature.DefaultTolerance);
         Assert.Equal(SignatureCheck.Mismatch, wrong);
 
         var json = WebhookKit.Json(received);

@@ -53,7 +53,7 @@ internal static class CreateSupplier
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var secret = SupplierSecrets.NewWebhookSecret();
+        var secret = StandardWebhookSignature.NewSecret();
         var supplier = new Supplier(code, request.Name!.Trim(), request.Webhook ?? true, secrets.ProtectWebhookSecret(secret), now);
         supplier.SetMapping(SupplierInput.SerializeMapping(request.Mapping));
         supplier.SetIpAllowList(networks);

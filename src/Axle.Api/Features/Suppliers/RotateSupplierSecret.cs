@@ -26,7 +26,7 @@ internal static class RotateSupplierSecret
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var secret = SupplierSecrets.NewWebhookSecret();
+        var secret = StandardWebhookSignature.NewSecret();
         supplier.RotateSecret(secrets.ProtectWebhookSecret(secret), options.Value.SecretRotationGrace, now);
         supplier.Touch(now);
         audit.Record(db, "suppliers.secret_rotated", $"supplier/{supplier.Id}", details: new { supplier.PreviousSecretExpiresAt });

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -13,10 +12,6 @@ public sealed class SupplierSecrets(IDataProtectionProvider provider)
     private readonly IDataProtector _webhook = provider.CreateProtector("Axle.Suppliers.WebhookSecret.v1");
     private readonly IDataProtector _credentials = provider.CreateProtector("Axle.Suppliers.FeedCredentials.v1");
 
-    /// <summary>A new Standard Webhooks secret: <c>whsec_</c> + base64 of 32 random bytes (the spec asks for 24–64).</summary>
-    public static string NewWebhookSecret() =>
-        StandardWebhookSignature.SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
     public string ProtectWebhookSecret(string secret) => _webhook.Protect(secret);
 
     public string UnprotectWebhookSecret(string protectedSecret) => _webhook.Unprotect(protectedSecret);
@@ -26,11 +21,7 @@ public sealed class SupplierSecrets(IDataProtectionProvider provider)
     public string UnprotectCredentials(string protectedJson) => _credentials.Unprotect(protectedJson);
 
     /// <summary>The secrets a push from <paramref name="supplier"/> may be signed with right now: current, and the previous one during its grace.</summary>
-    public IReadOnlyList<string> VerifyingSecrets(Supplier supplier, DateTime now)
-    {
-        var current = UnprotectWebhookSecret(supplier.WebhookSecret);
-        return supplier.PreviousWebhookSecret is { } previous && supplier.PreviousSecretExpiresAt > now
-            ? [current, UnprotectWebhookSecret(previous)]
-            : [current];
-    }
+    public IReadOnlyList<string> VerifyingSecrets(Supplier supplier, DateTime now) =>
+        StandardWebhookSignature.InEffect(
+            supplier.WebhookSecret, supplier.PreviousWebhookSecret, supplier.PreviousSecretExpiresAt, now, UnprotectWebhookSecret);
 }

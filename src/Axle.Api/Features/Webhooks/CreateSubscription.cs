@@ -33,7 +33,7 @@ internal static class CreateSubscription
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var secret = WebhookSecrets.NewSecret();
+        var secret = StandardWebhookSignature.NewSecret();
         var subscription = new WebhookSubscription(url!, events!, description, owner, secrets.Protect(secret), now);
         db.Add(subscription);
         audit.Record(db, "webhooks.subscription_created", $"webhook-subscription/{subscription.Id}",

@@ -30,7 +30,7 @@ internal static class DeleteSubscription
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("concurrent_change", "Subscription changed", "The subscription changed meanwhile; read it again and retry.");
+            return GetSubscription.Changed();
         }
 
         return TypedResults.NoContent();

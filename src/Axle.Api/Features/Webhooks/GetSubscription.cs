@@ -25,4 +25,8 @@ internal static class GetSubscription
     }
 
     public static ProblemHttpResult NotFound() => Problems.NotFound("No webhook subscription of yours has this id.");
+
+    /// <summary>A write lost a race with another write of the same subscription.</summary>
+    public static ProblemHttpResult Changed() =>
+        Problems.Conflict("concurrent_change", "Subscription changed", "The subscription changed meanwhile; read it again and retry.");
 }

@@ -72,7 +72,7 @@ internal static class PatchSubscription
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("concurrent_change", "Subscription changed", "The subscription changed meanwhile; read it again and retry.");
+            return GetSubscription.Changed();
         }
 
         Conditional.SetETag(http, ETags.From(subscription.Version));

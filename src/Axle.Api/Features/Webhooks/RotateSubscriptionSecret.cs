@@ -26,7 +26,7 @@ internal static class RotateSubscriptionSecret
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var secret = WebhookSecrets.NewSecret();
+        var secret = StandardWebhookSignature.NewSecret();
         subscription.RotateSecret(secrets.Protect(secret), options.Value.SecretRotationGrace, now);
         subscription.Touch(now);
         audit.Record(db, "webhooks.secret_rotated", $"webhook-subscription/{subscription.Id}",
@@ -37,7 +37,7 @@ internal static class RotateSubscriptionSecret
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Conflict("concurrent_change", "Subscription changed", "The subscription changed while rotating; try again.");
+            return GetSubscription.Changed();
         }
 
         return TypedResults.Ok(new Response(secret, subscription.PreviousSecretExpiresAt!.Value));

@@ -34,8 +34,6 @@ internal sealed partial class WebhookDeliveryWorker(
         RETURNING "Id"
         """;
 
-    private DateTime _nextPurge;
-
     protected override TimeSpan Interval => options.Value.Interval;
 
     protected override async Task<int> RunAsync(IServiceProvider services, CancellationToken ct)
@@ -43,29 +41,23 @@ internal sealed partial class WebhookDeliveryWorker(
         var db = services.GetRequiredService<AppDbContext>();
         var time = services.GetRequiredService<TimeProvider>();
         var o = options.Value;
-        var total = 0;
-        for (var batch = 0; batch < o.MaxBatchesPerRun; batch++)
+        var claimFor = o.AttemptTimeout * 2 + TimeSpan.FromMinutes(1);
+        var sql = ProviderSql.For(db.Database, ClaimSql);
+        var total = await DrainAsync(o.MaxBatchesPerRun, o.BatchSize, async () =>
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var claimFor = o.AttemptTimeout * 2 + TimeSpan.FromMinutes(1);
-            var sql = ProviderSql.For(db.Database, ClaimSql);
             var ids = await db.Database.SqlQueryRaw<Guid>(sql, now + claimFor, now, o.BatchSize).ToListAsync(ct);
             if (ids.Count > 0)
             {
                 await SendAsync(services, db, ids, ct);
             }
 
-            total += ids.Count;
-            if (ids.Count < o.BatchSize)
-            {
-                break;
-            }
-        }
+            return ids.Count;
+        });
 
         var end = time.GetUtcNow().UtcDateTime;
-        if (end >= _nextPurge)
+        if (HousekeepingDue(end))
         {
-            _nextPurge = end + TimeSpan.FromHours(1);
             await db.Set<WebhookDelivery>()
                 .Where(d => d.Status == WebhookDeliveryStatus.Delivered && d.DeliveredAt < end - o.DeliveryRetention)
                 .ExecuteDeleteAsync(ct);

@@ -22,7 +22,7 @@ internal sealed class WebhookFanOut(TimeProvider time) : IOutboxSink
             return;
         }
 
-        var takers = subscriptions.Select(s => (s.Id, Types: s.Events.Split(',').ToHashSet(StringComparer.Ordinal))).ToList();
+        var takers = subscriptions.Select(s => (s.Id, Types: WebhookSubscription.ParseEvents(s.Events).ToHashSet(StringComparer.Ordinal))).ToList();
         var now = time.GetUtcNow().UtcDateTime;
         var deliveries = new List<WebhookDelivery>();
         foreach (var e in events)

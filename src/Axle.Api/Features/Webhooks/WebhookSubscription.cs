@@ -60,9 +60,10 @@ public sealed class WebhookSubscription
     public DateTime UpdatedAt { get; private set; }
     public long Version { get; private set; }
 
-    public IReadOnlyList<string> EventTypes => Events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> EventTypes => ParseEvents(Events);
 
-    public bool Takes(string eventType) => EventTypes.Contains(eventType, StringComparer.Ordinal);
+    /// <summary>The event types of a stored <see cref="Events"/> value.</summary>
+    public static string[] ParseEvents(string events) => events.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public void SetUrl(string url) => Url = url;
 

@@ -28,6 +28,40 @@ public abstract partial class PeriodicWorker(
 
     protected abstract Task<int> RunAsync(IServiceProvider services, CancellationToken ct);
 
+    private DateTime _nextHousekeeping;
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> until one handles fewer than <paramref name="batchSize"/> items or
+    /// <paramref name="maxBatches"/> have run: a backlog drains within one iteration, which still ends. Returns the items handled.
+    /// </summary>
+    protected static async Task<int> DrainAsync(int maxBatches, int batchSize, Func<Task<int>> batch)
+    {
+        var total = 0;
+        for (var i = 0; i < maxBatches; i++)
+        {
+            var handled = await batch();
+            total += handled;
+            if (handled < batchSize)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>True at most once an hour (and on the first call): when this worker should also delete what has expired.</summary>
+    protected bool HousekeepingDue(DateTime now)
+    {
+        if (now < _nextHousekeeping)
+        {
+            return false;
+        }
+
+        _nextHousekeeping = now + TimeSpan.FromHours(1);
+        return true;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!workers.Value.Enabled)

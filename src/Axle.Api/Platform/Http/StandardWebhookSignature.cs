@@ -91,6 +91,17 @@ public static class StandardWebhookSignature
         return match ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
+    /// <summary>A new secret: <c>whsec_</c> + base64 of 32 random bytes (the spec asks for 24–64).</summary>
+    public static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// The secrets in effect during a rotation: the current one, and the previous one until its grace runs out. Both are
+    /// stored encrypted; <paramref name="open"/> decrypts.
+    /// </summary>
+    public static IReadOnlyList<string> InEffect(
+        string current, string? previous, DateTime? previousExpiresAt, DateTime now, Func<string, string> open) =>
+        previous is not null && previousExpiresAt > now ? [open(current), open(previous)] : [open(current)];
+
     /// <summary>The <c>webhook-signature</c> value a sender would produce (tests, the bench, outbound deliveries).</summary>
     public static string Sign(string secret, string id, long timestamp, ReadOnlySpan<byte> payload) =>
         "v1," + Convert.ToBase64String(Compute(

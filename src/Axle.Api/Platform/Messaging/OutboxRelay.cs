@@ -64,8 +64,6 @@ public sealed partial class OutboxRelayWorker(
         RETURNING "Id", "Type", "Payload", "OccurredAt"
         """;
 
-    private DateTime _nextPurge;
-
     protected override TimeSpan Interval => options.Value.Interval;
 
     protected override async Task<int> RunAsync(IServiceProvider services, CancellationToken ct)
@@ -74,21 +72,10 @@ public sealed partial class OutboxRelayWorker(
         var sinks = services.GetServices<IOutboxSink>().ToList();
         var time = services.GetRequiredService<TimeProvider>();
         var o = options.Value;
-        var total = 0;
-        for (var batch = 0; batch < o.MaxBatchesPerRun; batch++)
-        {
-            var relayed = await RelayBatchAsync(db, sinks, o.BatchSize, time, ct);
-            total += relayed;
-            if (relayed < o.BatchSize)
-            {
-                break;
-            }
-        }
-
+        var total = await DrainAsync(o.MaxBatchesPerRun, o.BatchSize, () => RelayBatchAsync(db, sinks, o.BatchSize, time, ct));
         var now = time.GetUtcNow().UtcDateTime;
-        if (now >= _nextPurge)
+        if (HousekeepingDue(now))
         {
-            _nextPurge = now + TimeSpan.FromHours(1);
             await PurgeAsync(db, now - o.Retention, ct);
         }
 
