@@ -87,9 +87,9 @@ if (BackupCommand.IsInvoked(args))
 app.UseAxleHttp();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
-app.UseAxleRequestBodyLimit();
 app.UseAuthentication();
 app.UseRateLimiter();
+app.UseAxleRequestBodyLimit();
 app.UseAuthorization();
 app.UseOutputCache();
 

@@ -41,6 +41,31 @@ public sealed class HttpErrorTests(PlatformFactory factory) : IClassFixture<Plat
     }
 
     [Fact]
+    public async Task A_body_string_over_the_ceiling_is_refused_before_the_handler_and_one_at_it_reaches_validation()
+    {
+        var atCeiling = await factory.CreateClient().PostAsJsonAsync("/test/validated",
+            new { name = new string('x', 4096), quantity = 1 }, Ct);
+        await atCeiling.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+        var over = await factory.CreateClient().PostAsJsonAsync("/test/validated",
+            new { name = "ok", quantity = 1, note = new[] { "short", new string('é', 4097) } }, Ct);
+        var problem = await over.AssertProblemAsync(HttpStatusCode.BadRequest, "string_too_long");
+        Assert.Contains("'note'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_query_value_over_the_parameter_ceiling_is_a_400_problem()
+    {
+        var client = factory.CreateClient();
+        var over = await client.GetAsync("/api/v1/parts?q=" + new string('a', 1025), Ct);
+        var problem = await over.AssertProblemAsync(HttpStatusCode.BadRequest, "parameter_too_long");
+        Assert.Contains("'q'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var at = await client.GetAsync("/api/v1/parts?q=" + new string('a', 1024), Ct);
+        Assert.DoesNotContain("parameter_too_long", await at.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_a_415_problem()
     {
         using var content = new StringContent("name=x&quantity=1", Encoding.UTF8, "application/x-www-form-urlencoded");
@@ -132,5 +157,46 @@ public sealed class BodyLimitTests(SmallBodyFactory factory) : IClassFixture<Sma
     {
         public override bool CanSeek => false;
         public override long Length => throw new NotSupportedException();
+    }
+}
+
+public sealed class CorsFactory : PlatformFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>
+    {
+        ["Security:CorsOrigins:0"] = "https://shop.example",
+    };
+}
+
+public sealed class CorsTests(CorsFactory factory) : IClassFixture<CorsFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_listed_origin_is_echoed_without_credentials_and_any_other_origin_gets_no_cors_headers()
+    {
+        var client = factory.CreateClient();
+        using var listed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/vehicles/makes");
+        listed.Headers.Add("Origin", "https://shop.example");
+        var allowed = await client.SendAsync(listed, Ct);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("https://shop.example", Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.False(allowed.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.Contains("RateLimit", allowed.Headers.GetValues("Access-Control-Expose-Headers").Single(), StringComparison.Ordinal);
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, "/api/v1/vehicles/makes");
+        other.Headers.Add("Origin", "https://evil.example");
+        var refused = await client.SendAsync(other, Ct);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/carts/me/items");
+        preflight.Headers.Add("Origin", "https://shop.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
+        var answer = await client.SendAsync(preflight, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Equal("https://shop.example", Assert.Single(answer.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Contains("POST", answer.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
     }
 }

@@ -65,4 +65,39 @@ public sealed class RateLimitTests(TightRateLimitFactory factory) : IClassFixtur
         var second = ClientFor(Guid.NewGuid());
         Assert.Equal(HttpStatusCode.NotFound, (await second.GetAsync("/api/v1/anything", ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task Every_counted_answer_says_the_quota_what_remains_and_when_it_returns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var issuer = factory.Services.GetRequiredService<AccessTokenIssuer>();
+        var client = factory.CreateClient();
+        var id = Guid.NewGuid();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", issuer.IssueForUser(id, $"{id:N}@axle.test", "Quota", [Roles.Customer]).Token);
+
+        // 200, 404 and 400 answers alike carry the fields; remaining counts down by one per request.
+        string[] paths = ["/api/v1/vehicles/makes", "/api/v1/anything", "/api/v1/parts?limit=abc"];
+        var remaining = new List<int>();
+        foreach (var path in paths)
+        {
+            var response = await client.GetAsync(path, ct);
+            Assert.Equal("\"default\";q=5;w=600", Assert.Single(response.Headers.GetValues("RateLimit-Policy")));
+            var state = Assert.Single(response.Headers.GetValues("RateLimit"));
+            var match = System.Text.RegularExpressions.Regex.Match(state, "^\"default\";r=(\\d+);t=(\\d+)$");
+            Assert.True(match.Success, state);
+            Assert.InRange(int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 600);
+            remaining.Add(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal([4, 3, 2], remaining);
+        await client.GetAsync("/api/v1/anything", ct);
+        await client.GetAsync("/api/v1/anything", ct);
+
+        var limited = await client.GetAsync("/api/v1/anything", ct);
+        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        var refused = System.Text.RegularExpressions.Regex.Match(Assert.Single(limited.Headers.GetValues("RateLimit")), "^\"default\";r=0;t=(\\d+)$");
+        Assert.True(refused.Success);
+        Assert.Equal(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, int.Parse(refused.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

@@ -58,7 +58,7 @@ public sealed partial class RouteInventoryTests(AxleFactory factory) : IClassFix
         var walked = 0;
         foreach (var (method, path, operation) in Operations(doc.RootElement))
         {
-            if (!operation.TryGetProperty("security", out var security) || security.GetArrayLength() == 0)
+            if (!BearerOnly(operation))
             {
                 continue; // public by design (sign-in, catalog reads, signed webhooks with their own scheme)
             }
@@ -160,7 +160,7 @@ public sealed partial class RouteInventoryTests(AxleFactory factory) : IClassFix
             var status = (int)response.StatusCode;
             var type = response.Content.Headers.ContentType?.MediaType;
             // Signed webhooks (no bearer security) authenticate the signature before they read the body: 401/403 first is right.
-            var signed = !operation.TryGetProperty("security", out _) && status is 401 or 403;
+            var signed = SignedBody(operation) && status is 401 or 403;
             if ((status != 400 && !signed) || type != "application/problem+json")
             {
                 failures.Add($"{method} {path}: {status} {type}");
@@ -230,4 +230,14 @@ public sealed partial class RouteInventoryTests(AxleFactory factory) : IClassFix
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
     private static partial Regex Parameter();
+
+    /// <summary>Operations that admit only a bearer token (each security requirement names the Bearer scheme).</summary>
+    private static bool BearerOnly(JsonElement operation) =>
+        operation.TryGetProperty("security", out var security) && security.GetArrayLength() > 0
+        && security.EnumerateArray().All(requirement => requirement.TryGetProperty("Bearer", out _));
+
+    /// <summary>Signed webhooks: a requirement names a signature scheme, checked before the body is read.</summary>
+    private static bool SignedBody(JsonElement operation) =>
+        operation.TryGetProperty("security", out var security)
+        && security.EnumerateArray().Any(requirement => requirement.EnumerateObject().Any(scheme => scheme.Name != "Bearer"));
 }

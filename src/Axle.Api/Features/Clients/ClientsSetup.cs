@@ -75,12 +75,13 @@ public static class ClientsSetup
     {
         var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         var redis = app.Services.GetRequiredService<RedisConnection>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
         var window = TimeSpan.FromSeconds(limits.WindowSeconds);
         app.UseRateLimiter(new RateLimiterOptions
         {
             GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
                 ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
-                    ? RateLimiting.FixedWindow(redis, "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window)
+                    ? RateLimiting.FixedWindow(redis, time, "token", "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window)
                     : RateLimitPartition.GetNoLimiter("")),
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
             OnRejected = RateLimiting.WriteRejectionAsync,

@@ -33,7 +33,7 @@ public static class FeedbackEndpoints
         {
             var limits = ctx.RequestServices.GetRequiredService<IOptions<FeedbackOptions>>().Value;
             var key = ctx.User.CallerKey() ?? "ip:" + Platform.Http.RateLimiting.ClientIp(ctx);
-            return Platform.Http.RateLimiting.FixedWindow(ctx, RatePolicy + ":" + key, limits.PermitsPerUser, limits.Window);
+            return Platform.Http.RateLimiting.FixedWindow(ctx, RatePolicy, RatePolicy + ":" + key, limits.PermitsPerUser, limits.Window);
         }));
         return builder;
     }

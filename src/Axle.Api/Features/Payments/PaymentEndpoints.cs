@@ -1,3 +1,4 @@
+using Axle.Api.Platform.Http;
 namespace Axle.Api.Features.Payments;
 
 /// <summary>Payments: the gateway behind <see cref="IPaymentGateway"/>, refunds, and the gateway's signed webhook.</summary>
@@ -15,6 +16,7 @@ public static class PaymentEndpoints
     public static WebApplication MapPayments(this WebApplication app)
     {
         app.MapPost("/api/v1/payments/webhook", PaymentWebhook.Handle)
+            .WithMetadata(new OpenApiContract.SignedBy(OpenApiContract.StripeSignature))
             .WithTags("Payments")
             .AllowAnonymous()
             .WithName("PaymentWebhook")

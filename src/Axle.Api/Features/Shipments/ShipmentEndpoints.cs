@@ -54,6 +54,7 @@ public static class ShipmentEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/events", CarrierEvents.Handle)
+            .WithMetadata(new OpenApiContract.SignedBy(OpenApiContract.StandardWebhooks, OrScope: "shipments:events"))
             .AllowAnonymous()
             .WithMetadata(new RequestSizeLimitAttribute(CarrierEvents.MaxBodyBytes))
             .WithName("CarrierTrackingEvents")

@@ -1,3 +1,4 @@
+using Axle.Api.Platform.Http;
 using Axle.Api.Features.DeadLetters;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Features.Orders;
@@ -105,6 +106,7 @@ public static class SupplierEndpoints
         MapOrders(app);
 
         app.MapPost("/api/v1/inventory/updates", PushUpdates.Handle)
+            .WithMetadata(new OpenApiContract.SignedBy(OpenApiContract.StandardWebhooks))
             .WithTags("Suppliers")
             .AllowAnonymous()
             .WithMetadata(new RequestSizeLimitAttribute(16 * 1024 * 1024))

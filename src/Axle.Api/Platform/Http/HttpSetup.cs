@@ -81,6 +81,12 @@ public static class HttpSetup
                 o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
         });
+        services.AddCors(o => o.AddDefaultPolicy(p => p
+            .WithOrigins(security.CorsOrigins.Where(origin => origin != "*").ToArray())
+            .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            .AllowAnyHeader()
+            .WithExposedHeaders(ExposedHeaders)
+            .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(security.HstsMaxAgeDays);
@@ -89,6 +95,12 @@ public static class HttpSetup
         });
         return builder;
     }
+
+    /// <summary>Response headers a browser script may read (CORS): caching, paging, idempotency and quota fields.</summary>
+    private static readonly string[] ExposedHeaders =
+    [
+        "ETag", "Location", "Link", "Retry-After", "Idempotent-Replayed", RateLimitHeaders.PolicyHeader, RateLimitHeaders.StateHeader,
+    ];
 
     public static void ConfigureJson(JsonSerializerOptions json)
     {
@@ -118,6 +130,7 @@ public static class HttpSetup
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseResponseCompression();
+        app.UseCors();
         return app;
     }
 

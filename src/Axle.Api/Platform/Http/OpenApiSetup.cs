@@ -18,39 +18,10 @@ public static class OpenApiSetup
                     Description = "Auto parts commerce backend. Errors are RFC 9457 problem details with a stable `code`. " +
                         "Idempotency keys are kept for 24 hours; a replay within that window returns the stored response.",
                 };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "Access token from /api/v1/auth/login or /oauth/token.",
-                };
                 return Task.CompletedTask;
             });
 
-            // Endpoints that need a token say so: the Bearer requirement, and the 401/403 problems they can answer.
-            o.AddOperationTransformer((operation, context, _) =>
-            {
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                var secured = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
-                    && !metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
-                if (!secured)
-                {
-                    return Task.CompletedTask;
-                }
-
-                operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement
-                {
-                    [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [],
-                });
-                operation.Responses ??= [];
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "Missing, expired or invalid access token (problem details)." });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Authenticated but not allowed (problem details)." });
-                return Task.CompletedTask;
-            });
+            OpenApiContract.Apply(o);
         });
         return builder;
     }

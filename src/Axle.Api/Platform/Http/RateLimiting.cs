@@ -32,6 +32,9 @@ public static class RateLimitPolicies
 {
     /// <summary>The strict policy for credential-guessing targets: login, register, refresh, token.</summary>
     public const string Auth = "auth";
+
+    /// <summary>Every request, per signed-in user or machine client, else per client IP; named so in the RateLimit fields.</summary>
+    public const string Default = "default";
 }
 
 public static class RateLimiting
@@ -46,11 +49,12 @@ public static class RateLimiting
         builder.Services.AddRateLimiter(o =>
         {
             // Identity first (user or client id from the validated token), else the client IP.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            o.GlobalLimiter = new RateLimitHeaders(PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
                 ctx.User.CallerKey() is { } caller
-                    ? FixedWindow(ctx, "id:" + caller, limits.PerIdentityPermits, window)
-                    : FixedWindow(ctx, "ip:" + ClientIp(ctx), limits.PerIpPermits, window));
-            o.AddPolicy(RateLimitPolicies.Auth, ctx => FixedWindow(ctx, "auth:" + ClientIp(ctx), limits.AuthPermits, window));
+                    ? FixedWindow(ctx, RateLimitPolicies.Default, "id:" + caller, limits.PerIdentityPermits, window)
+                    : FixedWindow(ctx, RateLimitPolicies.Default, "ip:" + ClientIp(ctx), limits.PerIpPermits, window)));
+            o.AddPolicy(RateLimitPolicies.Auth, ctx =>
+                FixedWindow(ctx, RateLimitPolicies.Auth, "auth:" + ClientIp(ctx), limits.AuthPermits, window));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = WriteRejectionAsync;
         });
@@ -60,6 +64,11 @@ public static class RateLimiting
     internal static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken ct)
     {
         var http = context.HttpContext;
+        if (context.Lease.TryGetMetadata(WindowLease.RefusedBy, out var quota) && quota is not null)
+        {
+            RateLimitHeaders.Write(http.Response.Headers, quota);
+        }
+
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
             ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
             : 60;
@@ -79,26 +88,18 @@ public static class RateLimiting
     }
 
     /// <summary>
-    /// A fixed window of <paramref name="permits"/> per <paramref name="window"/> for one partition key. With Redis configured
-    /// the count is shared by every instance (<see cref="SharedFixedWindowLimiter"/>, which falls back to this process's
-    /// memory while Redis is down); without it, the window is this process's own.
+    /// A clock-aligned fixed window of <paramref name="permits"/> per <paramref name="window"/> for one partition key of
+    /// <paramref name="policy"/>. With Redis configured the count is shared by every instance (falling back to this process's
+    /// memory while Redis is down); without it, the window is this process's own. See <see cref="ClockWindowLimiter"/>.
     /// </summary>
-    public static RateLimitPartition<string> FixedWindow(HttpContext ctx, string key, int permits, TimeSpan window) =>
-        FixedWindow(ctx.RequestServices.GetRequiredService<RedisConnection>(), key, permits, window);
+    public static RateLimitPartition<string> FixedWindow(HttpContext ctx, string policy, string key, int permits, TimeSpan window) =>
+        FixedWindow(ctx.RequestServices.GetRequiredService<RedisConnection>(), ctx.RequestServices.GetRequiredService<TimeProvider>(),
+            policy, key, permits, window);
 
-    /// <inheritdoc cref="FixedWindow(HttpContext, string, int, TimeSpan)"/>
-    public static RateLimitPartition<string> FixedWindow(RedisConnection redis, string key, int permits, TimeSpan window) =>
-        redis.Enabled
-            ? RateLimitPartition.Get(key, k => new SharedFixedWindowLimiter(redis, k, Window(permits, window)))
-            : RateLimitPartition.GetFixedWindowLimiter(key, _ => Window(permits, window));
-
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
-    {
-        PermitLimit = permits,
-        Window = window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+    /// <inheritdoc cref="FixedWindow(HttpContext, string, string, int, TimeSpan)"/>
+    public static RateLimitPartition<string> FixedWindow(
+        RedisConnection redis, TimeProvider time, string policy, string key, int permits, TimeSpan window) =>
+        RateLimitPartition.Get(key, k => new ClockWindowLimiter(redis, policy, k, permits, window, time));
 
     /// <summary>The client address as the forwarded-headers middleware left it (only trusted proxies can change it).</summary>
     public static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -9,12 +10,39 @@ namespace Axle.Api.Platform.Http;
 /// Content-Length over the limit is refused before the body is read, and a chunked body is cut off when it passes it.
 /// An endpoint can carry its own limit (<see cref="IRequestSizeLimitMetadata"/>, e.g. catalog imports take files up to
 /// 1 GiB); the middleware runs after routing so it can see it, and sets Kestrel's per-request limit to the same value.
+/// It also holds every query value and path segment to <see cref="MaxParameterLength"/> characters, and every string in a
+/// JSON body (member names, values, array items) to <see cref="MaxJsonStringLength"/> (OWASP API4: 400 otherwise, before
+/// any handler runs): the <c>maxLength</c> the OpenAPI document gives strings without a narrower limit of their own.
 /// </summary>
 internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<HttpLimitsOptions> options)
 {
+    public const int MaxParameterLength = 1024;
+    public const int MaxJsonStringLength = 4096;
+
     private readonly long _default = options.Value.MaxRequestBodyBytes;
 
-    public Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (OverlongParameter(context.Request) is { } name)
+        {
+            await Problems.BadRequest("parameter_too_long",
+                $"The {name} is longer than {MaxParameterLength} characters, the most any parameter may have.").ExecuteAsync(context);
+            return;
+        }
+
+        var limit = LimitBody(context);
+        if (limit <= _default && IsJson(context.Request) && await OverlongJsonStringAsync(context.Request, context.RequestAborted) is { } member)
+        {
+            await Problems.BadRequest("string_too_long",
+                $"The string {member} is longer than {MaxJsonStringLength} characters, the most any body member may have.").ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Sets this request's body limit and answers it (null: unlimited).</summary>
+    private long? LimitBody(HttpContext context)
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } endpointLimit
             ? endpointLimit.MaxRequestBodySize
@@ -27,7 +55,7 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
                 unlimited.MaxRequestBodySize = null;
             }
 
-            return next(context);
+            return null;
         }
 
         if (context.Request.ContentLength is { } length && length > limitBytes)
@@ -45,7 +73,74 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
             context.Request.Body = new LimitedReadStream(context.Request.Body, limitBytes);
         }
 
-        return next(context);
+        return limitBytes;
+    }
+
+    private static bool IsJson(HttpRequest request) => request.HasJsonContentType() && request.ContentLength is null or > 0;
+
+    /// <summary>Reads a JSON body (within the default size limit) once, keeps it for the endpoint, and names any string that is too long.</summary>
+    private static async Task<string?> OverlongJsonStringAsync(HttpRequest request, CancellationToken ct)
+    {
+        request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        request.Body.Position = 0;
+        return OverlongJsonString(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    internal static string? OverlongJsonString(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var member = "at the top level";
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+                {
+                    continue;
+                }
+
+                // UTF-8 never takes fewer bytes than UTF-16 takes chars, and escapes only add bytes: short spans are safe.
+                var raw = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+                var tooLong = raw > MaxJsonStringLength && reader.GetString()!.Length > MaxJsonStringLength;
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (tooLong)
+                    {
+                        return "naming a member";
+                    }
+
+                    member = $"'{reader.GetString()}'";
+                }
+                else if (tooLong)
+                {
+                    return member is ['\'', ..] ? "in " + member : member;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON is the endpoint's to answer (400 malformed_json), with its position.
+        }
+
+        return null;
+    }
+
+    private static string? OverlongParameter(HttpRequest request)
+    {
+        foreach (var (key, values) in request.Query)
+        {
+            if (key.Length > MaxParameterLength || values.Any(v => v is { Length: > MaxParameterLength }))
+            {
+                return $"query parameter '{(key.Length > 64 ? key[..64] + "…" : key)}'";
+            }
+        }
+
+        var path = request.Path.Value ?? "";
+        return path.Length > MaxParameterLength && path.Split('/').Any(segment => segment.Length > MaxParameterLength)
+            ? "path segment"
+            : null;
     }
 
     private sealed class LimitedReadStream(Stream inner, long limit) : Stream

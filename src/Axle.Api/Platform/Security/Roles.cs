@@ -27,6 +27,35 @@ public static class Policies
     /// </summary>
     public static string ScopeOrRoles(string scope, params string[] roles) =>
         roles.Length == 0 ? "scope:" + scope : "scope:" + scope + "|" + string.Join(',', roles);
+
+    /// <summary>Reads a <see cref="ScopeOrRoles"/> name back: the scope and the user roles it admits (admin when none listed).</summary>
+    public static bool TryParseScope(string policyName, out string scope, out string[] roles)
+    {
+        scope = "";
+        roles = [];
+        if (!policyName.StartsWith("scope:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var spec = policyName["scope:".Length..];
+        var bar = spec.IndexOf('|', StringComparison.Ordinal);
+        scope = bar < 0 ? spec : spec[..bar];
+        roles = bar < 0 ? [Roles.Admin] : spec[(bar + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        return true;
+    }
+
+    /// <summary>
+    /// Who a named policy admits, as the OpenAPI security requirement lists it: <c>role:admin</c>, <c>scope:webhooks:manage</c>.
+    /// Empty for a policy that only needs a signed-in caller.
+    /// </summary>
+    public static IEnumerable<string> Admits(string policyName) => policyName switch
+    {
+        Admin => ["role:" + Roles.Admin],
+        Staff => Roles.Staff.Select(r => "role:" + r),
+        _ when TryParseScope(policyName, out var scope, out var roles) => roles.Select(r => "role:" + r).Prepend("scope:" + scope),
+        _ => [],
+    };
 }
 
 /// <summary>Claim names used in Axle's access tokens (RFC 9068 names where one exists).</summary>

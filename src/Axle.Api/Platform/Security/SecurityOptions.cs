@@ -17,4 +17,11 @@ public sealed class SecurityOptions
     public string[] KnownNetworks { get; set; } = [];
 
     public int HstsMaxAgeDays { get; set; } = 730;
+
+    /// <summary>
+    /// Browser origins (<c>https://shop.example.com</c>) whose scripts may call the API: storefronts and admin front ends.
+    /// Empty (the default) sends no CORS headers at all. Never a wildcard, never with credentials: tokens travel in the
+    /// Authorization header, not in cookies.
+    /// </summary>
+    public string[] CorsOrigins { get; set; } = [];
 }

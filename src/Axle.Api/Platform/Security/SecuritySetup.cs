@@ -55,15 +55,11 @@ internal sealed class ScopePolicyProvider(IOptions<AuthorizationOptions> options
 {
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
-        if (!policyName.StartsWith("scope:", StringComparison.Ordinal))
+        if (!Policies.TryParseScope(policyName, out var scope, out var roles))
         {
             return await base.GetPolicyAsync(policyName);
         }
 
-        var spec = policyName["scope:".Length..];
-        var bar = spec.IndexOf('|', StringComparison.Ordinal);
-        var scope = bar < 0 ? spec : spec[..bar];
-        var roles = bar < 0 ? [Roles.Admin] : spec[(bar + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries);
         return new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .RequireAssertion(ctx => ctx.User.MachineClientId() is not null
