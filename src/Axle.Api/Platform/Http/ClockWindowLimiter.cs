@@ -27,7 +27,7 @@ internal sealed class ClockWindowLimiter : RateLimiter
     private readonly long _windowSeconds;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private long _localWindow = -1;
+    private long _localWindow;
     private long _localCount;
 
     public ClockWindowLimiter(RedisConnection? redis, string policy, string key, int permits, TimeSpan window, TimeProvider time)
@@ -38,6 +38,9 @@ internal sealed class ClockWindowLimiter : RateLimiter
         _permits = permits;
         _windowSeconds = Math.Max(1, (long)window.TotalSeconds);
         _time = time;
+
+        // Born in the current window, so it is not idle (and dropped) before its first count lands.
+        _localWindow = time.GetUtcNow().ToUnixTimeSeconds() / _windowSeconds;
     }
 
     /// <summary>Idle (and so droppable by the partitioned limiter) once the window it counted in has ended.</summary>
