@@ -71,6 +71,27 @@ public static class ClientsSetup
     /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
     /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
     /// </summary>
+    /// <summary>
+    /// The token endpoint takes POST only (RFC 6749 §3.2). OpenIddict would answer other methods itself with a 400 OAuth
+    /// error before routing can; they get the 405 problem with <c>Allow: POST</c> that every other route gives (OWASP API8).
+    /// </summary>
+    public static WebApplication UseTokenEndpointMethods(this WebApplication app)
+    {
+        app.Use((ctx, next) =>
+        {
+            if (!ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase) || HttpMethods.IsPost(ctx.Request.Method))
+            {
+                return next(ctx);
+            }
+
+            // No body: the status code pages write the problem.
+            ctx.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            ctx.Response.Headers.Allow = HttpMethods.Post;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+
     public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
