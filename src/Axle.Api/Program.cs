@@ -85,6 +85,7 @@ if (BackupCommand.IsInvoked(args))
 }
 
 app.UseAxleHttp();
+app.UseTokenEndpointMethods();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
 app.UseAuthentication();

@@ -86,28 +86,6 @@ public sealed class ProfileTests(AxleFactory factory) : IClassFixture<AxleFactor
     }
 
     [Fact]
-    public async Task Patch_me_with_a_role_is_refused_and_roles_stay_unchanged()
-    {
-        var (client, user) = await factory.CreateCustomerAsync();
-        var versionBefore = await VersionOfAsync(user.Id);
-
-        var response = await client.PatchAsJsonAsync("/api/v1/users/me", new { role = "admin" }, Ct);
-        var plural = await client.PatchAsJsonAsync("/api/v1/users/me", new { name = "Eve", roles = new[] { "admin" } }, Ct);
-        var email = await client.PatchAsJsonAsync("/api/v1/users/me", new { email = "eve@axle.test" }, Ct);
-
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await plural.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await email.AssertProblemAsync(HttpStatusCode.BadRequest);
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var stored = await db.Set<User>().AsNoTracking().Include(u => u.Roles).SingleAsync(u => u.Id == user.Id, Ct);
-        Assert.Equal(["customer"], stored.RoleNames);
-        Assert.Equal(user.Name, stored.Name);
-        Assert.Equal(user.Email, stored.Email);
-        Assert.Equal(versionBefore, stored.Version);
-    }
-
-    [Fact]
     public async Task Patch_me_with_an_invalid_address_names_the_field()
     {
         var client = await factory.CreateCustomerClientAsync();

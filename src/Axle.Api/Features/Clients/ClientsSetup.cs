@@ -71,6 +71,27 @@ public static class ClientsSetup
     /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
     /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
     /// </summary>
+    /// <summary>
+    /// The token endpoint takes POST only (RFC 6749 §3.2). OpenIddict would answer other methods itself with a 400 OAuth
+    /// error before routing can; they get the 405 problem with <c>Allow: POST</c> that every other route gives (OWASP API8).
+    /// </summary>
+    public static WebApplication UseTokenEndpointMethods(this WebApplication app)
+    {
+        app.Use((ctx, next) =>
+        {
+            if (!ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase) || HttpMethods.IsPost(ctx.Request.Method))
+            {
+                return next(ctx);
+            }
+
+            // No body: the status code pages write the problem.
+            ctx.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            ctx.Response.Headers.Allow = HttpMethods.Post;
+            return Task.CompletedTask;
+        });
+        return app;
+    }
+
     public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
@@ -79,13 +100,18 @@ public static class ClientsSetup
         var window = TimeSpan.FromSeconds(limits.WindowSeconds);
         app.UseRateLimiter(new RateLimiterOptions
         {
-            GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            GlobalLimiter = new RateLimitHeaders(PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
                 ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
                     ? RateLimiting.FixedWindow(redis, time, "token", "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window)
-                    : RateLimitPartition.GetNoLimiter("")),
+                    : RateLimitPartition.GetNoLimiter(""))),
             RejectionStatusCode = StatusCodes.Status429TooManyRequests,
             OnRejected = RateLimiting.WriteRejectionAsync,
         });
+
+        // OpenIddict reads the token request's body inside UseAuthentication, ahead of the app-wide body limits: hold it
+        // to them here (the default limit, 413; string ceilings, 400).
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase),
+            token => token.UseAxleRequestBodyLimit());
         return app;
     }
 

@@ -17,6 +17,13 @@ public sealed class OrderOptions
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Orders one customer may have waiting for payment at once. Each holds its stock until it settles or times out, so
+    /// without a cap a script could keep a scarce part reserved with checkouts that never pay (OWASP API6).
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPendingPerCustomer { get; set; } = 3;
+
     /// <summary>How often the pending-payment reconciliation and the refund retries run.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(1);

@@ -4,6 +4,7 @@ using Axle.Api.Features.Payments;
 using Axle.Api.Features.Promotions;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Axle.Api.Features.Orders;
 
@@ -44,7 +45,7 @@ public enum CancelOutcome
 public sealed class OrderSettlement(
     AppDbContext db, InventoryReservations reservations, IPaymentGateway gateway, PaymentRefunds refunds, PromotionEngine promotions,
     AuditTrail audit, IOrderTracking tracking, IEnumerable<IOrderFulfilmentListener> fulfilment, OrderMetrics metrics,
-    TimeProvider time, ILogger<OrderSettlement> logger)
+    IOptions<PaymentOptions> paymentOptions, TimeProvider time, ILogger<OrderSettlement> logger)
 {
     /// <summary>The order moved on while a settlement was being applied; the settlement's transaction rolls back.</summary>
     private sealed class StaleOrderException : Exception;
@@ -66,11 +67,11 @@ public sealed class OrderSettlement(
         }
         else
         {
-            result = await CallAsync(() => gateway.AuthorizeAsync(
-                new ChargeRequest(token, order.TotalMinor, order.Currency, payment.IdempotencyKey, order.Id, order.Number), ct), ct);
+            result = await CallAsync(bounded => gateway.AuthorizeAsync(
+                new ChargeRequest(token, order.TotalMinor, order.Currency, payment.IdempotencyKey, order.Id, order.Number), bounded), ct);
             if (result.Outcome == GatewayOutcome.Approved && result.Reference is { } reference)
             {
-                var capture = await CallAsync(() => gateway.CaptureAsync(reference, order.TotalMinor, payment.IdempotencyKey + ":capture", ct), ct);
+                var capture = await CallAsync(bounded => gateway.CaptureAsync(reference, order.TotalMinor, payment.IdempotencyKey + ":capture", bounded), ct);
                 result = capture with { Reference = reference };
             }
         }
@@ -355,11 +356,17 @@ public sealed class OrderSettlement(
         await change(order, payment, time.GetUtcNow().UtcDateTime);
     }
 
-    private async Task<GatewayResult> CallAsync(Func<Task<GatewayResult>> call, CancellationToken ct)
+    /// <summary>
+    /// One gateway call, bounded by <see cref="PaymentOptions.GatewayTimeout"/> whatever the gateway does: a checkout never
+    /// waits on a gateway that does not answer (OWASP API10).
+    /// </summary>
+    private async Task<GatewayResult> CallAsync(Func<CancellationToken, Task<GatewayResult>> call, CancellationToken ct)
     {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(paymentOptions.Value.GatewayTimeout);
         try
         {
-            return await call();
+            return await call(bounded.Token).WaitAsync(bounded.Token);
         }
         catch (Exception e) when (GatewayErrors.IsNoAnswer(e, ct))
         {

@@ -57,7 +57,7 @@ internal static class PlaceOrder
     public static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal principal, AppDbContext db, InventoryReservations reservations, OrderSettlement settlement,
         IPaymentGateway gateway, PromotionEngine promotions, ITaxCalculator tax, IShippingCalculator shipping, IOptions<ShippingOptions> shippingOptions,
-        AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IOptions<OrderOptions> orderOptions, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         if (principal.UserId() is not { } userId)
         {
@@ -67,6 +67,15 @@ internal static class PlaceOrder
         if (Validate(request) is { } invalid)
         {
             return invalid;
+        }
+
+        // Unpaid orders hold stock: a cap per customer keeps a script from parking scarce parts in checkouts that never pay.
+        var maxPending = orderOptions.Value.MaxPendingPerCustomer;
+        if (await db.Set<Order>().CountAsync(o => o.UserId == userId && o.Status == OrderStatus.PendingPayment, ct) >= maxPending)
+        {
+            return Problems.Conflict("too_many_pending_orders", "Too many unpaid orders",
+                $"At most {maxPending} orders may wait for payment at once. Complete or cancel one first.",
+                new Dictionary<string, object?> { ["maxPendingOrders"] = maxPending });
         }
 
         var method = request.ShippingMethod ?? ShippingMethods.Standard;

@@ -49,9 +49,11 @@ public interface IPaymentGateway
 public static class GatewayErrors
 {
     /// <summary>
-    /// A timeout, a network failure, or the call's own timeout cancelling it (not the caller's <paramref name="ct"/>):
-    /// the charge or refund may or may not exist, so it is treated as pending and asked again, never as a decline.
+    /// A timeout, a network failure, a reply that cannot be read, or the call's own timeout cancelling it (not the caller's
+    /// <paramref name="ct"/>): the charge or refund may or may not exist, so it is treated as pending and asked again, never
+    /// as a decline.
     /// </summary>
     public static bool IsNoAnswer(Exception e, CancellationToken ct) =>
-        e is HttpRequestException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested);
+        e is HttpRequestException or TimeoutException or System.Text.Json.JsonException
+        || (e is OperationCanceledException && !ct.IsCancellationRequested);
 }

@@ -135,9 +135,6 @@ public static class HttpSetup
     }
 
     /// <summary>Body size limits; after <c>UseRouting</c> (endpoints may raise their own limit), before anything reads a body.</summary>
-    public static WebApplication UseAxleRequestBodyLimit(this WebApplication app)
-    {
+    public static IApplicationBuilder UseAxleRequestBodyLimit(this IApplicationBuilder app) =>
         app.UseMiddleware<RequestBodyLimitMiddleware>();
-        return app;
-    }
 }

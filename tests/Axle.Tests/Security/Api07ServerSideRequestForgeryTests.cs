@@ -7,11 +7,11 @@ using Axle.Tests.Webhooks;
 namespace Axle.Tests.Security;
 
 /// <summary>
-/// Server-side request forgery (OWASP API7) across every field that makes Axle call a URL: webhook subscriptions, a
+/// OWASP API7:2023 Server Side Request Forgery, across every field that makes Axle call a URL: webhook subscriptions, a
 /// supplier's feed, order endpoint and OAuth token endpoint. With no allow-list configured, each internal or non-https
 /// target is refused with a 400 naming the field, and nothing is saved.
 /// </summary>
-public sealed class SsrfProbeTests(AxleFactory factory) : IClassFixture<AxleFactory>
+public sealed class Api07ServerSideRequestForgeryTests(AxleFactory factory) : IClassFixture<AxleFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

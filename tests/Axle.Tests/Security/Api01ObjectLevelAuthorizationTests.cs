@@ -12,11 +12,11 @@ using Axle.Tests.Returns;
 namespace Axle.Tests.Security;
 
 /// <summary>
-/// Broken object-level authorization (OWASP API1), walked over the OpenAPI document: every customer operation with a path
+/// OWASP API1:2023 Broken Object Level Authorization, walked over the OpenAPI document: every customer operation with a path
 /// parameter is called by customer B with customer A's ids (A's cart, cart line, order, return, garage vehicle). B must
 /// learn nothing: the answer is a 4xx problem and the same status as for an id nobody has; and A's things are unchanged.
 /// </summary>
-public sealed partial class ObjectLevelAccessTests(OrderFactory factory) : IClassFixture<OrderFactory>
+public sealed partial class Api01ObjectLevelAuthorizationTests(OrderFactory factory) : IClassFixture<OrderFactory>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
