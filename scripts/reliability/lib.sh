@@ -13,8 +13,11 @@ export PGPASSWORD=axle
 
 build() {
   echo "== build (Release)"
-  dotnet build "$REPO/bench/Axle.Bench" -c Release -nologo -v q 2>&1 | grep -E "error|Warn|Elapsed" || true
-  [[ -f "$BENCH" && -f "$API_DLL" ]] || { echo "build failed" >&2; exit 1; }
+  if ! dotnet build "$REPO/bench/Axle.Bench" -c Release -nologo -v q >"${TMPDIR:-/tmp}/axle-reliability-build.log" 2>&1; then
+    grep -E "error" "${TMPDIR:-/tmp}/axle-reliability-build.log" | sort -u >&2
+    echo "build failed" >&2
+    exit 1
+  fi
 }
 
 # fresh_db <pg port> <database>: drop, create and fill with a small catalog (categories, parts, fitments).
