@@ -124,6 +124,8 @@ internal static class OutageCommand
         await stopLoad.CancelAsync();
         await Task.WhenAll(workers);
 
+        // This process's own pooled connections died with the server too; the checks must not trip over them.
+        Npgsql.NpgsqlConnection.ClearAllPools();
         var drained = await Verifier.DrainInboxAsync(settings.Connection, shop.SupplierId, TimeSpan.FromSeconds(120), ct);
         var samples = ready.ToList();
         double? redAfter = samples.FirstOrDefault(s => s.AtSeconds >= stopAt && s.Status != 200) is { } red ? Math.Round(red.AtSeconds - stopAt, 1) : null;
