@@ -35,6 +35,16 @@ internal static class BenchProgram
           Axle.Bench checkout --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
                          [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 3]
                          [--hot-stock 300] [--hot-concurrency 32] [--server-pid PID] [--out bench/results/<name>.json]
+          Axle.Bench crash --connection "<postgres cs>" --email <admin> --password <pw> --server-dll <Axle.Api.dll>
+                         --server-env <file> --server-log <file> --pid-file <file> [--url http://127.0.0.1:5095] [--kills 5]
+                         [--seed 42] [--min-up 6] [--max-up 15] [--customers 6] [--push-workers 2] [--patience 100]
+                         [--expiry-slack 5] [--out bench/results/<name>.json]
+          Axle.Bench outage --connection "<postgres cs>" --email <admin> --password <pw> --server-dll … --server-env …
+                         --server-log … --pid-file … --db-stop "<shell>" --db-start "<shell>" [--url http://127.0.0.1:5096]
+                         [--before 15] [--outage 20] [--after 30] [--customers 4] [--out bench/results/<name>.json]
+          Axle.Bench soak --connection "<postgres cs>" --email <admin> --password <pw> --server-dll … --server-env …
+                         --server-log … --pid-file … --out bench/results/<name>.json [--url http://127.0.0.1:5097]
+                         [--duration 600] [--sample-every 5] [--max-rss-mb 400] [--max-slope-kb-per-minute 1024] [--customers 4]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -71,6 +81,12 @@ internal static class BenchProgram
                     return await Suppliers.SupplierPushCommand.RunAsync(Suppliers.SupplierPushSettings.From(options), Console.Out, cts.Token);
                 case "supplier-pull":
                     return await Suppliers.SupplierPullCommand.RunAsync(Suppliers.SupplierPullSettings.From(options), Console.Out, cts.Token);
+                case "crash":
+                    return await Reliability.CrashCommand.RunAsync(Reliability.CrashSettings.From(options), Console.Out, cts.Token);
+                case "outage":
+                    return await Reliability.OutageCommand.RunAsync(Reliability.OutageSettings.From(options), Console.Out, cts.Token);
+                case "soak":
+                    return await Reliability.SoakCommand.RunAsync(Reliability.SoakSettings.From(options), Console.Out, cts.Token);
                 case "reserve-uniform":
                     return await ReserveUniformCommand.RunAsync(ReserveUniformSettings.From(options), Console.Out, cts.Token);
                 default:

@@ -180,7 +180,7 @@ internal static class CheckoutCommand
         ];
     }
 
-    private sealed class Checkout(IReadOnlyList<long> parts) : IScenario
+    internal sealed class Checkout(IReadOnlyList<long> parts) : IScenario
     {
         public string Name => "checkout";
 
@@ -200,16 +200,23 @@ internal static class CheckoutCommand
         }
 
         /// <summary>An order of one unit of each part, paid with tok_visa, with a fresh Idempotency-Key.</summary>
-        public static HttpRequestMessage Order(IReadOnlyList<long> partIds)
+        public static HttpRequestMessage Order(IReadOnlyList<long> partIds) => Order(partIds, Guid.NewGuid().ToString("N"), null);
+
+        /// <summary>
+        /// The same order under a given Idempotency-Key, so a client can retry it unchanged. <paramref name="line2"/>, when
+        /// given, goes into the shipping address: the reliability checks put the key there to find every order a key made.
+        /// </summary>
+        public static HttpRequestMessage Order(IReadOnlyList<long> partIds, string idempotencyKey, string? line2)
         {
             var items = string.Join(",", partIds.Select(id => string.Create(CultureInfo.InvariantCulture, $$"""{"partId":{{id}},"quantity":1}""")));
+            var second = line2 is null ? "" : $$""","line2":"{{line2}}" """.TrimEnd();
             var request = new HttpRequestMessage(HttpMethod.Post, OrdersPath)
             {
                 Content = new StringContent(
-                    $$$"""{"items":[{{{items}}}],"shippingAddress":{"name":"Bench Buyer","line1":"1 Bench Way","city":"Dallas","region":"TX","postalCode":"75212","country":"US"},"payment":{"method":"card","token":"tok_visa"}}""",
+                    $$$"""{"items":[{{{items}}}],"shippingAddress":{"name":"Bench Buyer","line1":"1 Bench Way"{{{second}}},"city":"Dallas","region":"TX","postalCode":"75212","country":"US"},"payment":{"method":"card","token":"tok_visa"}}""",
                     Encoding.UTF8, "application/json"),
             };
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
             return request;
         }
     }

@@ -94,6 +94,32 @@ public sealed class HttpErrorTests(PlatformFactory factory) : IClassFixture<Plat
         Assert.DoesNotContain("Axle.Secret", body, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
     }
+
+    [Theory]
+    [InlineData("/test/db-refused")]
+    [InlineData("/test/db-shutdown")]
+    public async Task Database_unavailable_is_a_503_problem_with_retry_after_and_no_internals(string path)
+    {
+        var response = await factory.CreateClient().GetAsync(path, Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "database_unavailable");
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        var body = problem.ToString();
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Npgsql", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("administrator", body, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+    }
+
+    [Fact]
+    public async Task Database_error_that_retrying_would_not_fix_stays_a_bare_500()
+    {
+        var response = await factory.CreateClient().GetAsync("/test/db-constraint", Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.InternalServerError, "internal_error");
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.DoesNotContain("IX_secret", problem.ToString(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A deliberately small body limit so 413 is cheap to provoke.</summary>

@@ -111,6 +111,13 @@ internal static class TestEndpoints
 
         test.MapPost("/validated", (TestOrder order) => TypedResults.Ok(order));
         test.MapGet("/boom", string () => throw new InvalidOperationException("SELECT secret FROM users; at Axle.Secret.Type"));
+        // What EF Core and Npgsql throw while PostgreSQL is down or shutting down (the database outage script sees both).
+        test.MapGet("/db-refused", string () => throw new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+            new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5433", new System.Net.Sockets.SocketException(111))));
+        test.MapGet("/db-shutdown", string () => throw new Npgsql.PostgresException(
+            "terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
+        test.MapGet("/db-constraint", string () => throw new Npgsql.PostgresException(
+            "duplicate key value violates unique constraint \"IX_secret\"", "ERROR", "ERROR", "23505"));
 
         test.MapGet("/resources/{id}", (string id, TestEndpointState state, HttpContext http) =>
         {

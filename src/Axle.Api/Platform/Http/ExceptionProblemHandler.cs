@@ -6,7 +6,9 @@ namespace Axle.Api.Platform.Http;
 
 /// <summary>
 /// The one place exceptions become responses. Bad requests detected by the framework (malformed JSON, wrong content
-/// type, body too large) become 4xx problems with a safe message; anything else is a bug and becomes a bare 500.
+/// type, body too large) become 4xx problems with a safe message; a database that cannot be reached (down, restarting,
+/// connections refused or timing out, pool exhausted) is a 503 with Retry-After, since the same request will work once it
+/// is back; anything else is a bug and becomes a bare 500.
 /// Exception messages never reach the client: they can carry type names, SQL or paths.
 /// </summary>
 internal sealed partial class ExceptionProblemHandler(
@@ -15,7 +17,13 @@ internal sealed partial class ExceptionProblemHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var (status, code, title, detail) = Classify(exception);
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Expected while the database is away; one line per request, not a stack trace each.
+            LogDatabaseUnavailable(logger, context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         }
@@ -66,6 +74,12 @@ internal sealed partial class ExceptionProblemHandler(
             };
         }
 
+        if (IsDatabaseUnavailable(exception))
+        {
+            return (503, "database_unavailable", "Service unavailable",
+                $"The service cannot reach its database at the moment. Retry in {RetryAfterSeconds} seconds.");
+        }
+
         if (exception is OperationCanceledException)
         {
             return (499, "client_closed_request", "Client closed request", "The request was cancelled.");
@@ -73,6 +87,34 @@ internal sealed partial class ExceptionProblemHandler(
 
         return (500, "internal_error", "Internal server error",
             "An unexpected error occurred. Quote the traceId when reporting it.");
+    }
+
+    /// <summary>Seconds a client is asked to wait when the database is unavailable.</summary>
+    internal const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// True when the exception (or one it wraps) says the database could not be reached or used for now, rather than
+    /// that the request or the code is wrong: a transient provider error (Npgsql marks connection failures, server
+    /// shutdowns and timeouts so), a socket or timeout failure underneath a provider error, or a PostgreSQL error of the
+    /// connection class (08), operator intervention (57P01–57P03) or too many connections (53300). Constraint violations and
+    /// other SQL errors stay 500s: retrying them would not help.
+    /// </summary>
+    internal static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case Npgsql.PostgresException pg:
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
+                case System.Data.Common.DbException { IsTransient: true }:
+                    return true;
+                case System.Data.Common.DbException db when db.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     private static T? FindInner<T>(Exception? exception) where T : Exception
@@ -90,6 +132,9 @@ internal sealed partial class ExceptionProblemHandler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable on {Method} {Path}: {ExceptionType}: {Reason}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected request {Status} {Code} on {Method} {Path}")]
     private static partial void LogBadRequest(ILogger logger, int status, string code, string method, string path);

@@ -20,14 +20,22 @@ public static class Inbox
         ON CONFLICT ("Source", "MessageId") DO NOTHING
         """;
 
+    // A message is not claimed while an older one of the same source is still claimed (by a live worker, or by one that
+    // died and whose lease has not run out): otherwise, after a crash, the newer messages would be applied first and the
+    // older ones, once their lease expired, would be ignored as out of order — losing acknowledged deltas. A message
+    // waiting out a retry after a failure (LastError set) does not hold its source back.
     internal const string ClaimSql = """
         UPDATE inbox_messages SET "LockedUntil" = {0}, "Attempts" = "Attempts" + 1
         WHERE "Id" IN (
-            SELECT "Id" FROM inbox_messages
-            WHERE "ProcessedAt" IS NULL AND "Source" LIKE {1} AND ("LockedUntil" IS NULL OR "LockedUntil" < {2})
-            ORDER BY "ReceivedAt"
+            SELECT m."Id" FROM inbox_messages m
+            WHERE m."ProcessedAt" IS NULL AND m."Source" LIKE {1} AND (m."LockedUntil" IS NULL OR m."LockedUntil" < {2})
+              AND NOT EXISTS (
+                SELECT 1 FROM inbox_messages o
+                WHERE o."Source" = m."Source" AND o."ProcessedAt" IS NULL AND o."ReceivedAt" < m."ReceivedAt"
+                  AND o."LockedUntil" >= {2} AND o."LastError" IS NULL)
+            ORDER BY m."ReceivedAt"
             LIMIT {3}
-            /*postgres: FOR UPDATE SKIP LOCKED */)
+            /*postgres: FOR UPDATE OF m SKIP LOCKED */)
         RETURNING "Id", "Source", "MessageId", "Payload", "ReceivedAt", "Attempts"
         """;
 
