@@ -52,6 +52,12 @@ internal sealed partial class ExceptionProblemHandler(
                 $"The request body is not valid JSON for this operation{where}{line}. Check syntax, field names and value types.");
         }
 
+        // The form reader refuses what it cannot decode (an encoded NUL, too many or too long fields) with this type.
+        if (FindInner<InvalidDataException>(exception) is { Source: "Microsoft.AspNetCore.WebUtilities" or "Microsoft.AspNetCore.Http" })
+        {
+            return (400, "malformed_form", "Malformed form", "The form body could not be read. Check its encoding and size.");
+        }
+
         if (exception is BadHttpRequestException bad)
         {
             return bad.StatusCode switch

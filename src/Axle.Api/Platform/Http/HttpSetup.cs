@@ -52,6 +52,7 @@ public static class HttpSetup
                 problem.Detail ??= "An unexpected error occurred. Quote the traceId when reporting it.";
             }
         });
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default writer, so it is tried last
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddWorker<IdempotencyPurgeWorker>();
 
