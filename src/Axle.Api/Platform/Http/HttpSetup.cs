@@ -99,6 +99,7 @@ public static class HttpSetup
         // it cannot set them (OWASP API3), and typos do not pass silently.
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        json.Converters.Add(new UniqueMembersJsonObjectConverter());
     }
 
     public static WebApplication UseAxleHttp(this WebApplication app)
