@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Axle.Api.Platform.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -56,6 +57,11 @@ internal sealed partial class ExceptionProblemHandler(
         if (FindInner<InvalidDataException>(exception) is { Source: "Microsoft.AspNetCore.WebUtilities" or "Microsoft.AspNetCore.Http" })
         {
             return (400, "malformed_form", "Malformed form", "The form body could not be read. Check its encoding and size.");
+        }
+
+        if (DbErrors.IsUnstorableText(exception))
+        {
+            return (400, "invalid_text", "Invalid text", "A value contains a NUL character (U+0000), which text fields cannot hold.");
         }
 
         if (exception is BadHttpRequestException bad)
