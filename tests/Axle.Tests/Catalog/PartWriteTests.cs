@@ -245,6 +245,28 @@ public sealed class PartWriteTests(AxleFactory factory) : IClassFixture<AxleFact
         Assert.True((await noName.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("name", out _));
     }
 
+    [Fact]
+    public async Task Patch_with_a_duplicate_member_is_a_400_malformed_json_problem()
+    {
+        // Found by the fuzzer: the JsonObject body threw on the second "name" during validation (500).
+        var (client, id, etag, _) = await CreatePartAsync();
+
+        var response = await SendPatchAsync(client, id, """{"name":"One","name":"Two"}""", etag);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed_json");
+    }
+
+    [Fact]
+    public async Task Patch_with_an_unpaired_surrogate_escape_is_a_400_validation_problem()
+    {
+        // Found by the fuzzer: "\ud800" parses into the merge-patch node but not into a string (500).
+        var (client, id, etag, _) = await CreatePartAsync();
+
+        var response = await SendPatchAsync(client, id, """{"name":"a\ud800b"}""", etag);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
     [Theory]
     [InlineData("""{"price":{"amount":"cheap"}}""", "price.amount")]
     [InlineData("""{"status":"sold_out"}""", "status")]

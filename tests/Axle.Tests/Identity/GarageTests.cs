@@ -13,6 +13,17 @@ public sealed class GarageTests(AxleFactory factory) : IClassFixture<AxleFactory
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Adding_a_vehicle_with_the_token_of_a_user_that_no_longer_exists_is_a_401_problem()
+    {
+        // Found by the fuzzer: the garage row's owner was missing and the foreign key failed as a 500.
+        var orphan = factory.CreateUserClient(Guid.NewGuid(), "customer");
+
+        var response = await orphan.PostAsJsonAsync("/api/v1/users/me/vehicles", new { year = 2018, make = "Toyota", model = "Camry" }, Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Customer_adds_lists_and_deletes_garage_vehicles()
     {
         var (client, user) = await factory.CreateCustomerAsync();

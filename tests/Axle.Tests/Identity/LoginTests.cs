@@ -17,6 +17,15 @@ public sealed class LoginTests(AxleFactory factory) : IClassFixture<AxleFactory>
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_nul_character_in_the_email_is_a_4xx_problem_on_every_provider()
+    {
+        // Found by the fuzzer on PostgreSQL, which cannot store U+0000 in text (SQLSTATE 22021): the lookup failed as a 500.
+        var response = await factory.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = "a\u0000@axle.test", password = "whatever-long-enough" }, TestContext.Current.CancellationToken);
+
+        await response.AssertProblemAsync(AxleFactory.IsPostgres ? HttpStatusCode.BadRequest : HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Login_returns_a_bearer_token_pair_for_the_right_password()
     {
         var client = factory.CreateClient();

@@ -14,6 +14,22 @@ public sealed class ReservationTests(AxleFactory factory) : IClassFixture<AxleFa
     private readonly InventoryKit _kit = new(factory);
 
     [Fact]
+    public async Task A_null_line_is_a_400_validation_problem()
+    {
+        // Found by the fuzzer: a null element of lines was dereferenced (500).
+        using var request = new HttpRequestMessage(HttpMethod.Post, Reservations)
+        {
+            Content = new StringContent("""{"lines":[null]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var response = await factory.CreateUserClient(Roles.InventoryManager).SendAsync(request, Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lines", out _), problem.ToString());
+    }
+
+    [Fact]
     public async Task Forty_parallel_reservations_on_a_stock_of_25_never_oversell()
     {
         var part = await _kit.PartAsync();

@@ -23,6 +23,32 @@ public sealed class HttpErrorTests(PlatformFactory factory) : IClassFixture<Plat
         Assert.All(errors.EnumerateObject(), e => Assert.NotEmpty(e.Value.EnumerateArray()));
     }
 
+    [Theory]
+    [InlineData("/api/v1/users/me")] // 401 from the authentication challenge
+    [InlineData("/api/v1/no-such-route")] // 404 from status-code pages
+    public async Task Errors_are_problem_json_even_when_the_client_accepts_only_html(string path)
+    {
+        // Found by the fuzzer: the framework's problem writer declines for Accept: text/html, and the answer was text/plain.
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+
+        var response = await factory.CreateClient().SendAsync(request, Ct);
+
+        Assert.True((int)response.StatusCode is 401 or 404, $"{(int)response.StatusCode}");
+        await response.AssertProblemAsync(response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_form_body_with_an_encoded_nul_is_a_400_problem()
+    {
+        // Found by the fuzzer: the form reader's InvalidDataException escaped as a 500 from the token endpoint.
+        using var content = new StringContent("grant_type=%00", Encoding.UTF8, "application/x-www-form-urlencoded");
+
+        var response = await factory.CreateClient().PostAsync("/oauth/token", content, Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed_form");
+    }
+
     [Fact]
     public async Task Valid_request_record_passes_validation()
     {

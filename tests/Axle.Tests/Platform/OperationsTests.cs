@@ -59,6 +59,27 @@ public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFac
     }
 
     [Fact]
+    public async Task OpenApi_gives_each_use_case_body_a_schema_of_its_own()
+    {
+        // Use cases nest records of the same name (CreateShipment.Request, AddCartItem.Request): named by the bare type they
+        // collapsed into one schema, and the cart, order and stock bodies were documented as the shipment body.
+        var doc = await (await factory.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken))
+            .AssertJsonAsync(HttpStatusCode.OK);
+        string Members(string path, string method)
+        {
+            var reference = doc.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content")
+                .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!.Split('/')[^1];
+            return string.Join(',', doc.GetProperty("components").GetProperty("schemas").GetProperty(reference).GetProperty("properties")
+                .EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal("carrier,items,trackingNumber,warehouseId", Members("/api/v1/orders/{id}/shipments", "post"));
+        Assert.Equal("partId,quantity", Members("/api/v1/carts/{userId}/items", "post"));
+        Assert.Contains("delta", Members("/api/v1/inventory/adjustments", "post").Split(','));
+        Assert.Contains("shippingAddress", Members("/api/v1/orders", "post").Split(','));
+    }
+
+    [Fact]
     public async Task Docs_page_is_served_as_html()
     {
         var response = await factory.CreateClient().GetAsync("/docs", TestContext.Current.CancellationToken);

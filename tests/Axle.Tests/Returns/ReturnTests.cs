@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Axle.Api.Features.Inventory;
 using Axle.Tests.Carts;
 using Axle.Tests.Infrastructure;
+using Axle.Tests.Inventory;
 using static Axle.Tests.Returns.ReturnKit;
 
 namespace Axle.Tests.Returns;
@@ -83,6 +84,20 @@ public sealed class ReturnTests(CartFactory factory) : IClassFixture<CartFactory
         var after = await _kit.OrderAsync(Id(order));
         Assert.Equal(35.00m, Amount(after.GetProperty("payment").GetProperty("refunded")));
         Assert.Equal("delivered", after.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_null_return_entry_is_a_400_validation_problem()
+    {
+        // Found by the fuzzer: a null entry of items was dereferenced (500).
+        var part = await _kit.Carts.PartAsync();
+        var customer = factory.CreateUserClient();
+        var order = await _kit.DeliveredAsync(customer, 1, (part, 1));
+
+        var response = await InventoryKit.PostAsync(customer, OrderReturns(Id(order)), new { items = new object?[] { null } });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("items", out _), problem.ToString());
     }
 
     [Fact]

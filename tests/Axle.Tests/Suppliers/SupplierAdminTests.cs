@@ -97,6 +97,23 @@ public sealed class SupplierAdminTests(AxleFactory factory) : IClassFixture<Axle
     }
 
     [Fact]
+    public async Task A_null_part_number_entry_is_400_and_adds_none()
+    {
+        // Found by the fuzzer: a null entry of items was dereferenced (500).
+        var supplier = await _kit.SupplierAsync();
+        var part = await _kit.PartAsync();
+
+        var response = await _kit.Admin.PostAsJsonAsync($"{SupplierKit.Suppliers}/{supplier.Id}/parts", new
+        {
+            items = new[] { new { supplierPartNumber = "A-1", sku = part.Sku }, null },
+        }, Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("items[1]", out _), problem.ToString());
+        Assert.Equal(0, await _kit.DbAsync(db => db.Set<SupplierPart>().CountAsync(p => p.SupplierId == supplier.Id, Ct)));
+    }
+
+    [Fact]
     public async Task A_push_over_the_size_limit_is_413_and_stores_nothing()
     {
         var supplier = await _kit.SupplierAsync();

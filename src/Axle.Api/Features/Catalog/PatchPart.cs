@@ -58,6 +58,11 @@ internal static class PatchPart
             var field = e.Path is { Length: > 2 } path ? path[2..] : "";
             return Problems.Validation(field, "The value has the wrong type or format.");
         }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800") parses into the node but is no .NET string.
+            return Problems.Validation("", "A string holds an unpaired UTF-16 surrogate escape.");
+        }
 
         var errors = request is null ? new() { [""] = ["The body must be a JSON object."] } : PartRules.Validate(request);
         if (errors.Count > 0)

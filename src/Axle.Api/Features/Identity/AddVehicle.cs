@@ -46,6 +46,11 @@ internal static class AddVehicle
         var year = request.Year ?? decoded?.ModelYear;
         make ??= decoded?.Make;
 
+        if (!await db.Set<User>().AnyAsync(u => u.Id == userId, ct))
+        {
+            return GetMe.NotAUser(); // deleted after the token was issued: the garage row would have no owner
+        }
+
         var count = await db.Set<GarageVehicle>().CountAsync(v => v.UserId == userId, ct);
         if (count >= options.Value.MaxGarageVehicles)
         {

@@ -35,6 +35,11 @@ internal static class CreateReservation
         Request request, HttpContext http, AppDbContext db, InventoryReservations reservations, CancellationToken ct)
     {
         var lines = request.Lines!;
+        if (lines.Any(l => l is null))
+        {
+            return Problems.Validation("lines", "Every line is an object naming a part (partId or sku) and a quantity.");
+        }
+
         var skus = lines.Where(l => l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
         var bySku = skus.Count == 0
             ? []

@@ -42,6 +42,11 @@ internal static class RequestReturn
         }
 
         var items = request.Items!;
+        if (items.Any(i => i is null))
+        {
+            return Problems.Validation("items", "An entry cannot be null.");
+        }
+
         if (items.GroupBy(i => i.OrderItemId).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
             return Problems.Validation("items", $"Order item {duplicate.Key} is listed more than once.");

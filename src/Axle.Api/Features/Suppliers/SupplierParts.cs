@@ -70,6 +70,12 @@ internal static class SupplierParts
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < items.Count; i++)
         {
+            if (items[i] is null)
+            {
+                errors[$"items[{i}]"] = ["An entry cannot be null."];
+                continue;
+            }
+
             if (items[i].SupplierPartNumber is not { Length: > 0 and <= SupplierPart.NumberMaxLength } number
                 || PartNumbers.Normalize(number).Length == 0)
             {

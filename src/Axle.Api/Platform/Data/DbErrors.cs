@@ -26,4 +26,21 @@ public static class DbErrors
         DbUpdateException update => IsUniqueViolation(update.InnerException),
         _ => false,
     };
+
+    /// <summary>
+    /// True when PostgreSQL refused a text value it cannot store: a NUL character (U+0000) in any parameter, which SQLite
+    /// and .NET strings accept. The client sent it, so it is a bad request, wherever it reached a query.
+    /// </summary>
+    public static bool IsUnstorableText(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Axle.Api.Platform.Data;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -58,6 +59,17 @@ internal sealed partial class ExceptionProblemHandler(
             var line = json.LineNumber is { } l ? $" (line {l + 1})" : string.Empty;
             return (400, "malformed_json", "Malformed JSON",
                 $"The request body is not valid JSON for this operation{where}{line}. Check syntax, field names and value types.");
+        }
+
+        // The form reader refuses what it cannot decode (an encoded NUL, too many or too long fields) with this type.
+        if (FindInner<InvalidDataException>(exception) is { Source: "Microsoft.AspNetCore.WebUtilities" or "Microsoft.AspNetCore.Http" })
+        {
+            return (400, "malformed_form", "Malformed form", "The form body could not be read. Check its encoding and size.");
+        }
+
+        if (DbErrors.IsUnstorableText(exception))
+        {
+            return (400, "invalid_text", "Invalid text", "A value contains a NUL character (U+0000), which text fields cannot hold.");
         }
 
         if (exception is BadHttpRequestException bad)

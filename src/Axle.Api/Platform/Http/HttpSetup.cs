@@ -52,6 +52,7 @@ public static class HttpSetup
                 problem.Detail ??= "An unexpected error occurred. Quote the traceId when reporting it.";
             }
         });
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default writer, so it is tried last
         services.AddExceptionHandler<ExceptionProblemHandler>();
         services.AddWorker<IdempotencyPurgeWorker>();
 
@@ -110,6 +111,7 @@ public static class HttpSetup
         // it cannot set them (OWASP API3), and typos do not pass silently.
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        json.Converters.Add(new UniqueMembersJsonObjectConverter());
     }
 
     public static WebApplication UseAxleHttp(this WebApplication app)

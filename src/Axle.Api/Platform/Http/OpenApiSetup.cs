@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -9,6 +10,9 @@ public static class OpenApiSetup
     {
         builder.Services.AddOpenApi("v1", o =>
         {
+            // Use cases nest their records (PlaceOrder.Request, CreateShipment.Item): by plain type name every `Request`
+            // would share one schema and most operations would document another's body. The declaring type keeps them apart.
+            o.CreateSchemaReferenceId = type => OpenApiOptions.CreateDefaultSchemaReferenceId(type) is null ? null : SchemaId(type.Type);
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo
@@ -24,6 +28,21 @@ public static class OpenApiSetup
             OpenApiContract.Apply(o);
         });
         return builder;
+    }
+
+    /// <summary><c>PlaceOrder.Request</c> → <c>PlaceOrderRequest</c>; <c>Page&lt;SearchParts.Item&gt;</c> → <c>PageOfSearchPartsItem</c>.</summary>
+    internal static string SchemaId(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsArray)
+        {
+            return "ArrayOf" + SchemaId(type.GetElementType()!);
+        }
+
+        var name = type.IsGenericType
+            ? type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)] + "Of" + string.Concat(type.GetGenericArguments().Select(SchemaId))
+            : type.Name;
+        return type.IsNested && type.DeclaringType is { IsGenericType: false } outer ? SchemaId(outer) + name : name;
     }
 
     public static WebApplication MapAxleOpenApi(this WebApplication app)
