@@ -5,6 +5,7 @@ using Axle.Api.Features.Orders;
 using Axle.Api.Features.Payments;
 using Axle.Tests.Carts;
 using Axle.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using static Axle.Tests.Orders.OrderKit;
 
 namespace Axle.Tests.Orders;
@@ -118,6 +119,40 @@ public sealed class CheckoutTests(OrderFactory factory) : IClassFixture<OrderFac
         Assert.Equal("idempotency_key_reused", Text(mismatch, "code"));
         Assert.Equal(1, await _kit.OrderCountAsync(userId));
         Assert.Equal((10, 2), await _kit.StockAsync(part.Id));
+    }
+
+    [Fact]
+    public async Task A_retry_after_the_server_died_before_storing_the_answer_finds_the_first_order_instead_of_placing_another()
+    {
+        var part = await _kit.Carts.PartAsync(stock: 10);
+        var userId = Guid.NewGuid();
+        var customer = factory.CreateUserClient(userId);
+        var key = Guid.NewGuid().ToString();
+        var body = Body(part.Id, 2);
+        var first = await (await PlaceAsync(customer, body, key)).AssertJsonAsync(HttpStatusCode.Created);
+
+        // What a SIGKILL between the order's commit and the stored answer leaves: the claim in flight, long abandoned.
+        await _kit.DbAsync(db => db.Set<Axle.Api.Platform.Http.IdempotencyRecord>()
+            .Where(r => r.Key == key)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.ResponseStatus, (int?)null)
+                .SetProperty(r => r.ResponseBody, (byte[]?)null)
+                .SetProperty(r => r.CompletedAt, (DateTime?)null)
+                .SetProperty(r => r.ClaimedAt, DateTime.UtcNow.AddMinutes(-5)), Ct));
+
+        var retry = await PlaceAsync(customer, body, key);
+        var again = await retry.AssertJsonAsync(HttpStatusCode.Created);
+
+        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+        Assert.Equal($"/api/v1/orders/{first.GetProperty("id").GetGuid()}", retry.Headers.Location!.OriginalString);
+        Assert.Equal(1, await _kit.OrderCountAsync(userId));
+        Assert.Equal((10, 2), await _kit.StockAsync(part.Id));
+        await _kit.Carts.Inventory.AssertLedgerMatchesAsync(part.Id);
+
+        // The retry's answer is stored now: a third attempt is a plain replay.
+        var third = await PlaceAsync(customer, body, key);
+        Assert.Equal("true", third.Headers.GetValues("Idempotent-Replayed").Single());
     }
 
     [Fact]

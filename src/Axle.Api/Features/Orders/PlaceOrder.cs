@@ -57,7 +57,7 @@ internal static class PlaceOrder
     public static async Task<Results<Created<OrderResponse>, Accepted<OrderResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, ClaimsPrincipal principal, AppDbContext db, InventoryReservations reservations, OrderSettlement settlement,
         IPaymentGateway gateway, PromotionEngine promotions, ITaxCalculator tax, IShippingCalculator shipping, IOptions<ShippingOptions> shippingOptions,
-        IOptions<OrderOptions> orderOptions, AuditTrail audit, TimeProvider time, CancellationToken ct)
+        IOptions<OrderOptions> orderOptions, AuditTrail audit, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (principal.UserId() is not { } userId)
         {
@@ -67,6 +67,18 @@ internal static class PlaceOrder
         if (Validate(request) is { } invalid)
         {
             return invalid;
+        }
+
+        // A retry after the server died between placing the order and storing the answer: the order is already there
+        // under the id this Idempotency-Key derives; answer with it as it stands now rather than place it twice.
+        var claim = http.Features.Get<IdempotencyClaim>();
+        var orderId = claim?.DeriveId("order") ?? Guid.CreateVersion7(time.GetUtcNow());
+        if (claim is not null && await db.Set<Order>().AnyAsync(o => o.Id == orderId && o.UserId == userId, ct))
+        {
+            var earlier = await OrderReads.FindAsync(db, orderId, ct);
+            return earlier?.Status == OrderStateMachine.Name(OrderStatus.PendingPayment)
+                ? TypedResults.Accepted($"/api/v1/orders/{orderId}", earlier)
+                : TypedResults.Created($"/api/v1/orders/{orderId}", earlier);
         }
 
         // Unpaid orders hold stock: a cap per customer keeps a script from parking scarce parts in checkouts that never pay.
@@ -187,7 +199,7 @@ internal static class PlaceOrder
 
         var now = time.GetUtcNow().UtcDateTime;
         var order = new Order(
-            Guid.CreateVersion7(time.GetUtcNow()), OrderNumbers.Next(), userId, currency,
+            orderId, OrderNumbers.Next(), userId, currency,
             new OrderTotals(price.Subtotal, price.Discount, price.Tax, price.Shipping, price.CoreCharges, price.Total),
             rate.Percent, rate.Jurisdiction, method, address, promotion?.Code, actor, now);
         if (cart?.Vehicle is { } v)

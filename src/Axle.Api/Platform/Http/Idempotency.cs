@@ -66,13 +66,35 @@ public static class IdempotencyEndpointExtensions
 }
 
 /// <summary>
+/// The claim a request runs under (a request feature while the handler runs). The stored response is written after the
+/// handler commits, so a process that dies in between leaves work done and no answer; the retry, once it takes the claim
+/// over, runs the handler again. A handler that creates one thing names it <see cref="DeriveId"/>: the same id on every
+/// attempt under this key (a takeover keeps the claim's row), so the retry finds the first attempt's work and answers with
+/// it instead of doing it twice.
+/// </summary>
+public sealed record IdempotencyClaim(string CallerKey, string Key, long RecordId)
+{
+    /// <summary>A UUID (version 8, RFC 9562) from SHA-256 of the purpose, the caller, the key and the claim's row.</summary>
+    public Guid DeriveId(string purpose)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{purpose}\n{CallerKey}\n{Key}\n{RecordId}"), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+}
+
+/// <summary>
 /// The idempotency endpoint filter. It runs after authentication, authorization, model binding and the validation
 /// filter, so requests rejected by those never claim a key and can be retried with the same key. Its own store
 /// uses a separate DbContext, so a handler's unit of work is never mixed with the claim.
 /// </summary>
 /// <remarks>
 /// The stored response is written after the handler committed its work, in a separate transaction. If the process dies
-/// in between, the claim stays in flight, counts as abandoned after 60 s and a retry runs the handler again.
+/// in between, the claim stays in flight, counts as abandoned after 60 s and a retry runs the handler again; handlers
+/// whose effect must not repeat recognise it through <see cref="IdempotencyClaim"/> (checkout does).
 /// </remarks>
 internal sealed partial class IdempotencyFilter(
     bool required, IServiceScopeFactory scopes, TimeProvider time, ILogger<IdempotencyFilter> logger) : IEndpointFilter
@@ -126,6 +148,7 @@ internal sealed partial class IdempotencyFilter(
         }
 
         var claimed = (ClaimResult.Claimed)claim;
+        http.Features.Set(new IdempotencyClaim(scope.CallerKey, scope.Key, claimed.Id));
         byte[] body;
         try
         {
