@@ -56,6 +56,17 @@ public sealed class OperationsTests(AxleFactory factory) : IClassFixture<AxleFac
         Assert.True(me.GetProperty("responses").TryGetProperty("403", out _));
         var login = paths.GetProperty("/api/v1/auth/login").GetProperty("post");
         Assert.False(login.TryGetProperty("security", out _));
+
+        // Requirements name who is admitted; signed webhooks name their signature; every answer documents its quota fields.
+        var users = paths.GetProperty("/api/v1/admin/users").GetProperty("get");
+        Assert.Equal(["role:admin"], users.GetProperty("security")[0].GetProperty("Bearer").EnumerateArray().Select(r => r.GetString()));
+        var push = paths.GetProperty("/api/v1/inventory/updates").GetProperty("post");
+        Assert.True(push.GetProperty("security")[0].TryGetProperty("StandardWebhooks", out _));
+        var ok = me.GetProperty("responses").GetProperty("200").GetProperty("headers");
+        Assert.True(ok.TryGetProperty("RateLimit", out _) && ok.TryGetProperty("RateLimit-Policy", out _));
+        var limited = me.GetProperty("responses").GetProperty("429");
+        Assert.True(limited.GetProperty("headers").TryGetProperty("Retry-After", out _));
+        Assert.True(limited.GetProperty("content").TryGetProperty("application/problem+json", out _));
     }
 
     [Fact]

@@ -110,9 +110,9 @@ public static class OpenApiContract
     private static void Secure(OpenApiOperation operation, OpenApiOperationTransformerContext context, OpenApiDocument document)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-        operation.Security ??= [];
         if (metadata.OfType<SignedBy>().FirstOrDefault() is { } signed)
         {
+            operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(signed.Scheme, document)] = [],
@@ -132,6 +132,7 @@ public static class OpenApiContract
             return;
         }
 
+        operation.Security ??= [];
         var admits = authorize
             .SelectMany(a => (a.Policy is { } policy ? Policies.Admits(policy) : [])
                 .Concat((a.Roles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => "role:" + r)))
