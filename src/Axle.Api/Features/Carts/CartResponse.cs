@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Pricing;
 
 namespace Axle.Api.Features.Carts;
@@ -34,7 +35,7 @@ public sealed record CartLineResponse(
     string Fits,
     bool Hazmat,
     int? WeightGrams,
-    IReadOnlyList<PartAlternative>? Alternatives);
+    [property: MaxLength(CartOptions.MaxAlternativesCeiling)] IReadOnlyList<PartAlternative>? Alternatives);
 
 public sealed record CartVehicleResponse(
     string Source, Guid? GarageVehicleId, int? Year, string? Make, string? Model, string? Engine, string? Vin, bool Identified);
@@ -56,7 +57,7 @@ public sealed record CartResponse(
     Guid Id,
     Guid UserId,
     string Currency,
-    IReadOnlyList<CartLineResponse> Items,
+    [property: MaxLength(CartOptions.MaxLinesCeiling)] IReadOnlyList<CartLineResponse> Items,
     CartVehicleResponse? Vehicle,
     CartDestinationResponse? ShippingAddress,
     bool ContainsHazmat,

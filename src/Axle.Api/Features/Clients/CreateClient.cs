@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using Axle.Api.Features.Audit;
@@ -9,10 +10,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Axle.Api.Features.Clients;
 
-public sealed record CreateClientRequest(string? Name, IReadOnlyList<string>? Scopes);
+public sealed record CreateClientRequest(string? Name, [property: MaxLength(MachineScopes.MaxPerClient)] IReadOnlyList<string>? Scopes);
 
 /// <summary>The only response that ever contains the client secret.</summary>
-public sealed record CreatedClient(string ClientId, string ClientSecret, string Name, IReadOnlyList<string> Scopes);
+public sealed record CreatedClient(
+    string ClientId, string ClientSecret, string Name, [property: MaxLength(MachineScopes.MaxPerClient)] IReadOnlyList<string> Scopes);
 
 internal static class CreateClient
 {

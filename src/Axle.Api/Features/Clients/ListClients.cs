@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
@@ -5,7 +6,7 @@ using OpenIddict.Abstractions;
 namespace Axle.Api.Features.Clients;
 
 /// <summary>A machine client as listed: never its secret.</summary>
-public sealed record ClientSummary(string ClientId, string Name, IReadOnlyList<string> Scopes);
+public sealed record ClientSummary(string ClientId, string Name, [property: MaxLength(MachineScopes.MaxPerClient)] IReadOnlyList<string> Scopes);
 
 public sealed record ClientList(IReadOnlyList<ClientSummary> Items);
 

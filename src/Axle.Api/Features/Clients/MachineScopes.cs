@@ -26,6 +26,9 @@ public static class MachineScopes
         AnalyticsRead,
     ];
 
+    /// <summary>Most scopes one request may name (duplicates included); a client holds each known scope at most once.</summary>
+    public const int MaxPerClient = 32;
+
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 
     /// <summary>A client's scopes are stored as OpenIddict scope permissions (<c>scp:inventory:write</c>).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -23,7 +24,8 @@ internal static class FeedbackAggregates
 
     public sealed record OrderSummary(int Count, double? AverageRating);
 
-    public sealed record Response(OrderSummary Orders, IReadOnlyList<PartSummary> Parts, IReadOnlyList<BrandSummary> Brands);
+    public sealed record Response(
+        OrderSummary Orders, [property: MaxLength(MaxParts)] IReadOnlyList<PartSummary> Parts, IReadOnlyList<BrandSummary> Brands);
 
     private sealed record Row(long Key, int Count, double Average, int Yes, int No, int Unsure);
 

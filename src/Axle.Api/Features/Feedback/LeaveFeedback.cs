@@ -29,7 +29,8 @@ internal static class LeaveFeedback
 
     public sealed record ItemResponse(Guid OrderItemId, long PartId, int Rating, FitAnswer Fit);
 
-    public sealed record Response(Guid Id, Guid OrderId, int Rating, string? Comment, IReadOnlyList<ItemResponse> Items, DateTime CreatedAt);
+    public sealed record Response(
+        Guid Id, Guid OrderId, int Rating, string? Comment, [property: MaxLength(MaxItems)] IReadOnlyList<ItemResponse> Items, DateTime CreatedAt);
 
     public static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, Request request, ClaimsPrincipal principal, AppDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace Axle.Api.Features.Identity;
 
 public sealed record AssignRolesRequest([property: Required, MaxLength(16)] IReadOnlyList<string> Roles);
 
-internal sealed record UserRolesResponse(Guid Id, string Email, IReadOnlyList<string> Roles);
+internal sealed record UserRolesResponse(Guid Id, string Email, [property: MaxLength(Platform.Security.Roles.MaxPerUser)] IReadOnlyList<string> Roles);
 
 internal static class AssignRoles
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Axle.Api.Features.Identity;
 
 internal sealed record MeResponse(
-    Guid Id, string Email, string Name, string? Phone, IReadOnlyList<string> Roles,
+    Guid Id, string Email, string Name, string? Phone, [property: MaxLength(Platform.Security.Roles.MaxPerUser)] IReadOnlyList<string> Roles,
     AddressDto? DefaultShippingAddress, AddressDto? DefaultBillingAddress, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static MeResponse From(User u) => new(

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Identity;
 
-internal sealed record UserSummary(Guid Id, string Email, string Name, IReadOnlyList<string> Roles, DateTime CreatedAt);
+internal sealed record UserSummary(
+    Guid Id, string Email, string Name, [property: MaxLength(Platform.Security.Roles.MaxPerUser)] IReadOnlyList<string> Roles, DateTime CreatedAt);
 
 /// <summary>Keyset position in the user list: the last normalized email (unique).</summary>
 internal readonly record struct EmailKey(string Email);

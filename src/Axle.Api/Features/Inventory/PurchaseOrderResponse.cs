@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,7 @@ namespace Axle.Api.Features.Inventory;
 
 public sealed record PurchaseOrderResponse(
     Guid Id, string SupplierName, string? SupplierReference, long WarehouseId, string WarehouseCode, PurchaseOrderStatus Status,
-    IReadOnlyList<PurchaseOrderResponse.Line> Lines, DateTime CreatedAt, DateTime UpdatedAt, long? SupplierId,
+    [property: MaxLength(CreatePurchaseOrder.MaxLines)] IReadOnlyList<PurchaseOrderResponse.Line> Lines, DateTime CreatedAt, DateTime UpdatedAt, long? SupplierId,
     PurchaseOrderTransmission? Transmission)
 {
     public sealed record Line(long Id, string Sku, long PartId, int Quantity, int ReceivedQuantity, PartMoney UnitCost);

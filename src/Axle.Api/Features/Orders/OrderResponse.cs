@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Identity;
 using Axle.Api.Features.Payments;
 using Axle.Api.Features.Pricing;
@@ -13,11 +14,15 @@ public sealed record OrderTotalsResponse(Money Subtotal, Money Discount, Money T
 public sealed record OrderPaymentResponse(string Method, string Gateway, string Status, Money Amount, Money Refunded, string? FailureCode);
 
 public sealed record OrderResponse(
-    Guid Id, string Number, Guid UserId, string Status, string Currency, IReadOnlyList<OrderItemResponse> Items,
+    Guid Id, string Number, Guid UserId, string Status, string Currency,
+    [property: MaxLength(OrderResponse.MaxItems)] IReadOnlyList<OrderItemResponse> Items,
     OrderTotalsResponse Totals, decimal TaxRatePercent, string? TaxJurisdiction, string ShippingMethod, AddressDto ShippingAddress,
     string? PromotionCode, OrderPaymentResponse? Payment, bool NeedsAttention, string? AttentionNote, DateTime CreatedAt,
     DateTime UpdatedAt, DateTime? PaidAt)
 {
+    /// <summary>A part line per cart line at most, and a core-charge line beside each.</summary>
+    public const int MaxItems = 2 * Carts.CartOptions.MaxLinesCeiling;
+
     internal static OrderResponse From(Order order, Payment? payment)
     {
         var c = order.Currency;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
@@ -19,7 +20,7 @@ internal static class AssignPromotion
 {
     public const int MaxUsers = 1000;
 
-    public sealed record UsersRequest(Guid[]? UserIds);
+    public sealed record UsersRequest([property: MaxLength(MaxUsers)] Guid[]? UserIds);
 
     public sealed record GarageRequest(string? Make, string? Model, int? YearFrom, int? YearTo);
 

@@ -39,6 +39,9 @@ public sealed class Promotion
     public const int NameMaxLength = 200;
     public const int DescriptionMaxLength = 2000;
 
+    /// <summary>Most brands, and most categories, one promotion may be limited to.</summary>
+    public const int MaxScopeIds = 500;
+
     private Promotion()
     {
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Features.Pricing;
@@ -27,8 +28,8 @@ public sealed record PromotionRequest(
     DateTime? EndsAt,
     int? MaxRedemptions,
     int? MaxPerCustomer,
-    int[]? BrandIds,
-    int[]? CategoryIds,
+    [property: MaxLength(Promotion.MaxScopeIds)] int[]? BrandIds,
+    [property: MaxLength(Promotion.MaxScopeIds)] int[]? CategoryIds,
     bool? Personalized,
     bool? Active);
 
@@ -46,8 +47,8 @@ public sealed record PromotionResponse(
     int? MaxRedemptions,
     int RedemptionCount,
     int? MaxPerCustomer,
-    IReadOnlyList<int> BrandIds,
-    IReadOnlyList<int> CategoryIds,
+    [property: MaxLength(Promotion.MaxScopeIds)] IReadOnlyList<int> BrandIds,
+    [property: MaxLength(Promotion.MaxScopeIds)] IReadOnlyList<int> CategoryIds,
     bool Personalized,
     bool Active,
     long Version,

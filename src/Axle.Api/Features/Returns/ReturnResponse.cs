@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Pricing;
@@ -14,7 +15,8 @@ public sealed record ReturnItemResponse(
     long? WarehouseId, bool Restocked);
 
 public sealed record ReturnResponse(
-    Guid Id, string Number, Guid OrderId, Guid UserId, string Status, IReadOnlyList<ReturnItemResponse> Items, long? WarehouseId,
+    Guid Id, string Number, Guid OrderId, Guid UserId, string Status,
+    [property: MaxLength(RequestReturn.MaxItems)] IReadOnlyList<ReturnItemResponse> Items, long? WarehouseId,
     Money? Refund, string? Note, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ApprovedAt, DateTime? RejectedAt,
     DateTime? ReceivedAt, DateTime? RefundedAt)
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using Axle.Api.Features.Audit;
@@ -31,11 +32,11 @@ internal static class CarrierEvents
         string? EventId, string? Carrier, string? TrackingNumber, string? Status, DateTimeOffset? OccurredAt, string? Location,
         string? Description);
 
-    public sealed record Request(IReadOnlyList<Event>? Events);
+    public sealed record Request([property: MaxLength(MaxEvents)] IReadOnlyList<Event>? Events);
 
     public sealed record EventResult(string? EventId, string Result, string? Detail = null);
 
-    public sealed record Response(IReadOnlyList<EventResult> Results);
+    public sealed record Response([property: MaxLength(MaxEvents)] IReadOnlyList<EventResult> Results);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(
         HttpRequest request, ClaimsPrincipal principal, AppDbContext db, AuditTrail audit, IOptions<ShipmentOptions> options,

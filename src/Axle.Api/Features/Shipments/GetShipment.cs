@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Orders;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -10,7 +11,8 @@ public sealed record ShipmentItemResponse(Guid OrderItemId, int Quantity);
 
 public sealed record ShipmentResponse(
     Guid Id, Guid OrderId, long WarehouseId, string Carrier, string TrackingNumber, string Status, DateTime CreatedAt,
-    DateTime ShippedAt, DateTime? DeliveredAt, IReadOnlyList<ShipmentItemResponse> Items, IReadOnlyList<TrackingEventResponse> Events);
+    DateTime ShippedAt, DateTime? DeliveredAt,
+    [property: MaxLength(CreateShipment.MaxItems)] IReadOnlyList<ShipmentItemResponse> Items, IReadOnlyList<TrackingEventResponse> Events);
 
 internal static class ShipmentReads
 {

@@ -16,9 +16,9 @@ internal static class CreateSupplier
             ErrorMessage = "The code is 2-32 upper-case letters, digits, '-' and '_', starting with a letter or digit.")] string? Code,
         [property: Required, StringLength(Supplier.NameMaxLength, MinimumLength = 1)] string? Name,
         bool? Webhook,
-        IReadOnlyList<string>? Warehouses,
+        [property: MaxLength(Supplier.MaxWarehouses)] IReadOnlyList<string>? Warehouses,
         SupplierMapping? Mapping,
-        IReadOnlyList<string>? IpAllowList,
+        [property: MaxLength(Supplier.MaxIpAllowList)] IReadOnlyList<string>? IpAllowList,
         bool? ApplyPrices,
         bool? AutoCorrect);
 

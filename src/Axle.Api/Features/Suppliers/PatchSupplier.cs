@@ -20,9 +20,9 @@ internal static class PatchSupplier
         [property: StringLength(Supplier.NameMaxLength, MinimumLength = 1)] string? Name,
         bool? Active,
         bool? Webhook,
-        IReadOnlyList<string>? Warehouses,
+        [property: MaxLength(Supplier.MaxWarehouses)] IReadOnlyList<string>? Warehouses,
         JsonElement Mapping,
-        IReadOnlyList<string>? IpAllowList,
+        [property: MaxLength(Supplier.MaxIpAllowList)] IReadOnlyList<string>? IpAllowList,
         bool? ApplyPrices,
         bool? AutoCorrect);
 

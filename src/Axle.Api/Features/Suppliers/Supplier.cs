@@ -13,6 +13,10 @@ public sealed class Supplier
 {
     public const int CodeMaxLength = 32;
     public const int NameMaxLength = 100;
+
+    /// <summary>Most warehouses one supplier is authoritative for, and most IP addresses/networks it may push from.</summary>
+    public const int MaxWarehouses = 100;
+    public const int MaxIpAllowList = 100;
     public const string CodePattern = "^[A-Z0-9][A-Z0-9_-]{1,31}$";
 
     private Supplier()

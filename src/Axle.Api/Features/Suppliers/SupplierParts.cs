@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Audit;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
@@ -20,7 +21,7 @@ internal static class SupplierParts
 
     public sealed record Item(string? SupplierPartNumber, string? Sku);
 
-    public sealed record Request(IReadOnlyList<Item>? Items);
+    public sealed record Request([property: MaxLength(MaxItems)] IReadOnlyList<Item>? Items);
 
     public sealed record Entry(string SupplierPartNumber, long PartId, string Sku, SupplierPartSource Source, DateTime CreatedAt);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Axle.Api.Features.Suppliers.Mapping;
 
@@ -10,11 +11,11 @@ public sealed record SupplierResponse(
     string Name,
     bool Active,
     bool Webhook,
-    IReadOnlyList<string> Warehouses,
+    [property: MaxLength(Supplier.MaxWarehouses)] IReadOnlyList<string> Warehouses,
     SupplierMapping? Mapping,
     JsonElement? Feed,
     bool HasFeedCredentials,
-    IReadOnlyList<string> IpAllowList,
+    [property: MaxLength(Supplier.MaxIpAllowList)] IReadOnlyList<string> IpAllowList,
     bool ApplyPrices,
     bool AutoCorrect,
     DateTime? PreviousSecretValidUntil,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Audit;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -10,7 +11,8 @@ namespace Axle.Api.Features.Webhooks;
 /// <summary><c>POST /api/v1/webhook-subscriptions</c>: the answer carries the signing secret, the only time it is shown.</summary>
 internal static class CreateSubscription
 {
-    public sealed record Request(string? Url, IReadOnlyList<string?>? Events, string? Description);
+    public sealed record Request(
+        string? Url, [property: MaxLength(WebhookEventTypes.MaxPerSubscription)] IReadOnlyList<string?>? Events, string? Description);
 
     public static async Task<Results<Created<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, HttpContext http, AppDbContext db, OutboundUrlGuard guard, WebhookSecrets secrets, AuditTrail audit,

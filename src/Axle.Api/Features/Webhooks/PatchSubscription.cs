@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Audit;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -13,7 +14,8 @@ namespace Axle.Api.Features.Webhooks;
 /// </summary>
 internal static class PatchSubscription
 {
-    public sealed record Request(string? Url, IReadOnlyList<string?>? Events, string? Description, bool? Active);
+    public sealed record Request(
+        string? Url, [property: MaxLength(WebhookEventTypes.MaxPerSubscription)] IReadOnlyList<string?>? Events, string? Description, bool? Active);
 
     public static async Task<Results<Ok<SubscriptionResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, Request request, HttpContext http, AppDbContext db, OutboundUrlGuard guard, AuditTrail audit, TimeProvider time,

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Axle.Api.Platform.Security;
 
@@ -5,7 +6,7 @@ namespace Axle.Api.Features.Webhooks;
 
 /// <summary>A subscription as the API shows it. <see cref="Secret"/> is set only in the answers that create or rotate it.</summary>
 public sealed record SubscriptionResponse(
-    Guid Id, string Url, IReadOnlyList<string> Events, string? Description, bool Active, string? DisabledReason, DateTime? DisabledAt,
+    Guid Id, string Url, [property: MaxLength(WebhookEventTypes.MaxPerSubscription)] IReadOnlyList<string> Events, string? Description, bool Active, string? DisabledReason, DateTime? DisabledAt,
     int ConsecutiveFailures, DateTime? FailingSince, DateTime CreatedAt, DateTime UpdatedAt, string? Secret = null)
 {
     public static SubscriptionResponse From(WebhookSubscription s, string? secret = null) => new(

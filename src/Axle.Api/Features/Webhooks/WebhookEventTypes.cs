@@ -19,5 +19,8 @@ public static class WebhookEventTypes
         SubscriptionDisabled,
     ];
 
+    /// <summary>Most event types one subscription request may name (duplicates included).</summary>
+    public const int MaxPerSubscription = 32;
+
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
 }

@@ -10,6 +10,9 @@ public static class Roles
 
     public static readonly IReadOnlyList<string> All = [Customer, CatalogManager, InventoryManager, OrderManager, Admin];
 
+    /// <summary>Most roles one user can hold: each known role once.</summary>
+    public const int MaxPerUser = 5;
+
     /// <summary>Roles that see other people's orders, carts and stock.</summary>
     public static readonly IReadOnlyList<string> Staff = [CatalogManager, InventoryManager, OrderManager, Admin];
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ internal static class GetImport
         Guid Id, ImportFormat Format, ImportStatus Status, string? FileName, long Bytes,
         int RowsRead, int Inserted, int Updated, int Unchanged, int Deleted, int Rejected,
         string? Error, string? Actor, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,
-        IReadOnlyList<ErrorItem> Errors);
+        [property: MaxLength(MaxErrors)] IReadOnlyList<ErrorItem> Errors);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(Guid id, AppDbContext db, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Axle.Api.Features.Suppliers.Mapping;
@@ -140,9 +141,11 @@ public sealed record TimestampMapping
     public const string Iso8601 = "iso8601";
     public const string UnixSeconds = "unix_seconds";
     public const string UnixMilliseconds = "unix_milliseconds";
+    public const int MaxFormats = 10;
 
     public string? Field { get; init; }
 
+    [MaxLength(MaxFormats)]
     public IReadOnlyList<string>? Formats { get; init; } = [Iso8601];
 
     public string? TimeZone { get; init; }

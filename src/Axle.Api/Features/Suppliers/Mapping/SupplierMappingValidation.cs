@@ -191,6 +191,10 @@ public sealed partial record SupplierMapping
         {
             errors.Add("timestamp.formats", "List at least one format: iso8601, unix_seconds, unix_milliseconds or a .NET format such as yyyyMMddHHmmss.");
         }
+        else if (timestamp.Formats.Count > TimestampMapping.MaxFormats)
+        {
+            errors.Add("timestamp.formats", $"At most {TimestampMapping.MaxFormats} formats.");
+        }
         else
         {
             for (var i = 0; i < timestamp.Formats.Count; i++)
