@@ -24,7 +24,7 @@ internal sealed record ReserveUniformSettings(
             (int)line.Long("skus", 100_000, 1, 10_000_000),
             RunSettings.ParseConcurrency(line.Optional("concurrency") ?? "1,32"),
             TimeSpan.FromSeconds(line.Long("duration", 15, 1, 600)),
-            TimeSpan.FromSeconds(line.Long("warmup", 3, 0, 300)),
+            TimeSpan.FromSeconds(line.Long("warmup", 30, 0, 300)),
             line.Long("max-requests", 200_000, 1, 100_000_000),
             line.Optional("pgbench") ?? (File.Exists(DebianPgBench) ? DebianPgBench : "pgbench"),
             line.Optional("server-pid") is null ? null : (int)line.Long("server-pid", null, 1, int.MaxValue),

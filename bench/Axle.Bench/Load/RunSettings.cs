@@ -16,7 +16,7 @@ internal sealed record RunSettings(
             uri,
             line.Optional("server-pid") is null ? null : (int)line.Long("server-pid", null, 1, int.MaxValue),
             TimeSpan.FromSeconds(line.Long("duration", 20, 1, 600)),
-            TimeSpan.FromSeconds(line.Long("warmup", 5, 0, 300)),
+            TimeSpan.FromSeconds(line.Long("warmup", 30, 0, 300)),
             ParseConcurrency(line.Optional("concurrency") ?? "1,32"),
             line.Long("max-requests", 200_000, 1, 100_000_000),
             provider,

@@ -25,7 +25,7 @@ internal sealed record CheckoutSettings(
             (int)line.Long("parts", 200, 3, 10_000),
             RunSettings.ParseConcurrency(line.Optional("concurrency") ?? "1,32"),
             TimeSpan.FromSeconds(line.Long("duration", 15, 1, 600)),
-            TimeSpan.FromSeconds(line.Long("warmup", 3, 0, 300)),
+            TimeSpan.FromSeconds(line.Long("warmup", 30, 0, 300)),
             line.Long("max-requests", 200_000, 1, 10_000_000),
             (int)line.Long("hot-stock", 300, 1, 100_000),
             (int)line.Long("hot-concurrency", 32, 1, 1024),
