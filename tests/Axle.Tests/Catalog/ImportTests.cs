@@ -186,6 +186,24 @@ public sealed class JsonLinesImportTests(AxleFactory factory) : IClassFixture<Ax
         ImportKit.AssertCounts(job, "completed_with_errors", read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1);
         Assert.Equal(2, ImportKit.SingleError(job).GetProperty("line").GetInt32());
     }
+
+    [Fact]
+    public async Task A_part_with_more_interchange_numbers_than_a_part_may_hold_is_a_row_error_and_writes_nothing()
+    {
+        await factory.CategoriesAsync("Brake Rotors");
+        var numbers = string.Join(',', Enumerable.Range(1, 101).Select(i => $"\"IX-{i}\""));
+        var file = "{\"sku\":\"AX-J-2\",\"partNumber\":\"J-2\",\"brand\":\"Brembo\",\"category\":\"Brake Rotors\",\"name\":\"R\",\"price\":1}\n"
+            + "{\"sku\":\"AX-J-3\",\"partNumber\":\"J-3\",\"brand\":\"Brembo\",\"category\":\"Brake Rotors\",\"name\":\"R\",\"price\":1,"
+            + "\"interchange\":[" + numbers + "]}\n";
+
+        var job = await factory.ImportAsync(Encoding.UTF8.GetBytes(file), "application/x-ndjson");
+
+        ImportKit.AssertCounts(job, "completed_with_errors", read: 2, inserted: 1, updated: 0, unchanged: 0, rejected: 1);
+        var error = ImportKit.SingleError(job);
+        Assert.Equal(2, error.GetProperty("line").GetInt32());
+        Assert.Equal("interchange", error.GetProperty("field").GetString());
+        Assert.False(await factory.QueryAsync(db => db.Set<Part>().AnyAsync(p => p.Sku == "AX-J-3")));
+    }
 }
 
 public sealed class AcesImportTests(AxleFactory factory) : IClassFixture<AxleFactory>

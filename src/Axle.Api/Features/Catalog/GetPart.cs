@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -31,8 +32,9 @@ internal static class GetPart
     public sealed record Response(
         long Id, string Sku, string PartNumber, string Brand, CategoryRef Category, string Name, string? Description,
         SearchParts.Money Price, SearchParts.Money CoreCharge, bool Hazmat, int? WeightGrams, Dimensions Dimensions,
-        PartStatus Status, IReadOnlyList<AttributeItem> Attributes, IReadOnlyList<ImageItem> Images,
-        IReadOnlyList<DocumentItem> Documents, IReadOnlyList<FitmentItem> Fitments, IReadOnlyList<InterchangeItem> Interchange,
+        PartStatus Status, [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<AttributeItem> Attributes, [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<ImageItem> Images,
+        [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<DocumentItem> Documents, IReadOnlyList<FitmentItem> Fitments,
+        [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<InterchangeItem> Interchange,
         SupersessionInfo Supersession, int AvailableQuantity);
 
     public static async Task<Results<Ok<Response>, NotModifiedResult, ProblemHttpResult>> Handle(

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,10 +29,10 @@ public sealed record PartRepresentation(
     bool Hazmat,
     int? WeightGrams,
     PartDimensions? Dimensions,
-    IReadOnlyList<PartAttributeView> Attributes,
-    IReadOnlyList<PartImageView> Images,
-    IReadOnlyList<PartDocumentView> Documents,
-    IReadOnlyList<PartInterchangeView> Interchange,
+    [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartAttributeView> Attributes,
+    [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartImageView> Images,
+    [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartDocumentView> Documents,
+    [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartInterchangeView> Interchange,
     IReadOnlyList<string> Supersedes,
     long Version,
     DateTime CreatedAt,

@@ -121,6 +121,19 @@ internal sealed class RawPart
             Error("description", "Description is longer than 4000 characters.");
         }
 
+        // The same caps as the API's part writes, so a part's lists stay within what its representation promises.
+        foreach (var (field, count) in new[]
+                 {
+                     ("interchange", Interchange?.Count ?? 0), ("attributes", Attributes?.Count ?? 0),
+                     ("images", Images?.Count ?? 0), ("documents", Documents?.Count ?? 0),
+                 })
+        {
+            if (count > PartRules.MaxItems)
+            {
+                Error(field, $"At most {PartRules.MaxItems} {field} per part ({count} given).");
+            }
+        }
+
         var currency = (Text(Currency) ?? "USD").ToUpperInvariant();
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
         {
