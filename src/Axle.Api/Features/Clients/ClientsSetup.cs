@@ -68,10 +68,6 @@ public static class ClientsSetup
     }
 
     /// <summary>
-    /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
-    /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
-    /// </summary>
-    /// <summary>
     /// The token endpoint takes POST only (RFC 6749 §3.2). OpenIddict would answer other methods itself with a 400 OAuth
     /// error before routing can; they get the 405 problem with <c>Allow: POST</c> that every other route gives (OWASP API8).
     /// </summary>
@@ -92,6 +88,10 @@ public static class ClientsSetup
         return app;
     }
 
+    /// <summary>
+    /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
+    /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
+    /// </summary>
     public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
     {
         var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;

@@ -91,19 +91,18 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
     internal static string? OverlongJsonString(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
-        var member = "at the top level";
+        // The last member name, as a copy of the reader standing on it: decoded only when a string under it is too long,
+        // so scanning allocates nothing per member.
+        var lastName = default(Utf8JsonReader);
+        var named = false;
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
-                {
-                    continue;
-                }
-
                 // UTF-8 never takes fewer bytes than UTF-16 takes chars, and escapes only add bytes: short spans are safe.
-                var raw = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-                var tooLong = raw > MaxJsonStringLength && reader.GetString()!.Length > MaxJsonStringLength;
+                // (One span in, so ValueSpan is the whole token.)
+                var tooLong = reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName
+                    && reader.ValueSpan.Length > MaxJsonStringLength && reader.GetString()!.Length > MaxJsonStringLength;
                 if (reader.TokenType == JsonTokenType.PropertyName)
                 {
                     if (tooLong)
@@ -111,11 +110,12 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
                         return "naming a member";
                     }
 
-                    member = $"'{reader.GetString()}'";
+                    lastName = reader;
+                    named = true;
                 }
                 else if (tooLong)
                 {
-                    return member is ['\'', ..] ? "in " + member : member;
+                    return named ? $"in '{lastName.GetString()}'" : "at the top level";
                 }
             }
         }
