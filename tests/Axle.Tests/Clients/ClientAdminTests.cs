@@ -77,6 +77,21 @@ public sealed class ClientAdminTests(AxleFactory factory) : IClassFixture<AxleFa
     }
 
     [Fact]
+    public async Task Naming_more_scopes_than_the_documented_maxItems_is_a_400_validation_problem_and_creates_nothing()
+    {
+        var admin = factory.CreateAdminClient();
+        var name = "Flood " + Guid.NewGuid().ToString("N")[..8];
+        var scopes = Enumerable.Repeat("inventory:read", Axle.Api.Features.Clients.MachineScopes.MaxPerClient + 1).ToArray();
+
+        var response = await admin.PostAsJsonAsync(ClientsPath, new { name, scopes }, Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("scopes", out _));
+        var list = await (await admin.GetAsync(ClientsPath, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), c => c.GetProperty("name").GetString() == name);
+    }
+
+    [Fact]
     public async Task Creating_a_client_without_name_or_scopes_is_a_400_validation_problem()
     {
         var admin = factory.CreateAdminClient();
