@@ -90,15 +90,10 @@ internal static partial class PgBench
     /// </summary>
     public const string RequestScript = """
         \set key random(1, 1000000000000000)
-        SELECT i."Id", i."CallerKey", i."ClaimToken", i."ClaimedAt", i."CompletedAt", i."ExpiresAt", i."Fingerprint", i."Key", i."Method",
-               i."ResponseBody", i."ResponseContentType", i."ResponseETag", i."ResponseLocation", i."ResponseStatus", i."Route"
-        FROM idempotency_keys AS i
-        WHERE i."CallerKey" = 'pgbench' AND i."Method" = 'POST' AND i."Route" = '/api/v1/inventory/reservations/' AND i."Key" = :key
-        LIMIT 2;
-        INSERT INTO idempotency_keys ("CallerKey", "ClaimToken", "ClaimedAt", "CompletedAt", "ExpiresAt", "Fingerprint", "Key", "Method",
-                                      "ResponseBody", "ResponseContentType", "ResponseETag", "ResponseLocation", "ResponseStatus", "Route")
-        VALUES ('pgbench', gen_random_uuid(), now(), NULL, now() + interval '24 hours', md5(:key::text) || md5(:key::text), :key, 'POST',
-                NULL, NULL, NULL, NULL, NULL, '/api/v1/inventory/reservations/')
+        INSERT INTO idempotency_keys ("CallerKey", "Method", "Route", "Key", "Fingerprint", "ClaimToken", "ClaimedAt", "ExpiresAt")
+        VALUES ('pgbench', 'POST', '/api/v1/inventory/reservations/', :key, md5(:key::text) || md5(:key::text), gen_random_uuid(), now(),
+                now() + interval '24 hours')
+        ON CONFLICT ("CallerKey", "Method", "Route", "Key") DO NOTHING
         RETURNING "Id" AS idempotency_id \gset
 
         """ + Draw + PartBySkuAndCandidates + Transaction + """

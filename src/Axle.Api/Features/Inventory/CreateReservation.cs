@@ -26,10 +26,16 @@ internal static class CreateReservation
         [property: Required, RegularExpression("^[A-Z]{2}$", ErrorMessage = "The country is an upper-case ISO 3166-1 alpha-2 code such as US.")] string? Country,
         [property: StringLength(100)] string? Region);
 
+    private sealed record PartSku(string Sku, long Id);
+
     public sealed record Request(
         [property: Required, MinLength(1), MaxLength(MaxLines)] IReadOnlyList<LineInput>? Lines,
         ReferenceInput? Reference,
         ShipToInput? ShipTo);
+
+    // Compiled once: a reservation's lookups skip EF Core's per-execution query preparation.
+    private static readonly Func<AppDbContext, string[], IAsyncEnumerable<PartSku>> PartIdsBySku = EF.CompileAsyncQuery(
+        (AppDbContext db, string[] skus) => db.Set<Part>().AsNoTracking().Where(p => skus.Contains(p.Sku)).Select(p => new PartSku(p.Sku, p.Id)));
 
     public static async Task<Results<Created<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, HttpContext http, AppDbContext db, InventoryReservations reservations, CancellationToken ct)
@@ -41,10 +47,15 @@ internal static class CreateReservation
         }
 
         var skus = lines.Where(l => l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
-        var bySku = skus.Count == 0
-            ? []
-            : await db.Set<Part>().AsNoTracking().Where(p => skus.Contains(p.Sku))
-                .Select(p => new { p.Sku, p.Id }).ToDictionaryAsync(p => p.Sku, p => p.Id, ct);
+        var bySku = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (skus.Count > 0)
+        {
+            await foreach (var part in PartIdsBySku(db, [.. skus]).WithCancellation(ct))
+            {
+                bySku[part.Sku] = part.Id;
+            }
+        }
+
         var errors = new Dictionary<string, string[]>();
         var wanted = new List<AllocationLine>();
         for (var i = 0; i < lines.Count; i++)

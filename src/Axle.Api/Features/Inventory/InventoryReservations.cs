@@ -193,12 +193,23 @@ public sealed class InventoryReservations(
     public Task<Reservation?> FindAsync(Guid id, CancellationToken ct) =>
         db.Set<Reservation>().AsNoTracking().Include(r => r.Lines).FirstOrDefaultAsync(r => r.Id == id, ct);
 
-    private Task<List<StockCandidate>> CandidatesAsync(List<long> partIds, CancellationToken ct) =>
-        db.Set<StockLevel>().AsNoTracking()
+    // Compiled once: the hot path skips EF Core's per-execution query preparation (parameter extraction, cache lookup).
+    private static readonly Func<AppDbContext, long[], IAsyncEnumerable<StockCandidate>> Candidates = EF.CompileAsyncQuery(
+        (AppDbContext db, long[] partIds) => db.Set<StockLevel>().AsNoTracking()
             .Where(l => partIds.Contains(l.PartId) && l.Warehouse!.Active && l.OnHand > l.Reserved)
             .Select(l => new StockCandidate(
-                l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region))
-            .ToListAsync(ct);
+                l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region)));
+
+    private async Task<List<StockCandidate>> CandidatesAsync(List<long> partIds, CancellationToken ct)
+    {
+        var candidates = new List<StockCandidate>();
+        await foreach (var candidate in Candidates(db, [.. partIds]).WithCancellation(ct))
+        {
+            candidates.Add(candidate);
+        }
+
+        return candidates;
+    }
 
     private Task EvictCatalogAsync(IEnumerable<LevelChange> levels, CancellationToken ct) =>
         CatalogCache.StockChangedAsync(cache, levels.Select(l => l.ForCatalog()), ct);

@@ -170,15 +170,10 @@ internal sealed partial class IdempotencyFilter(
         else
         {
             var headers = http.Response.Headers;
-            var stored = await db.Set<IdempotencyRecord>()
-                .Where(r => r.Id == claimed.Id && r.ClaimToken == claimed.Token)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.ResponseStatus, status)
-                    .SetProperty(r => r.ResponseBody, body)
-                    .SetProperty(r => r.ResponseContentType, Header(headers, HeaderNames.ContentType))
-                    .SetProperty(r => r.ResponseLocation, Header(headers, HeaderNames.Location))
-                    .SetProperty(r => r.ResponseETag, Header(headers, HeaderNames.ETag))
-                    .SetProperty(r => r.CompletedAt, time.GetUtcNow().UtcDateTime), CancellationToken.None);
+            var stored = await db.Database.ExecuteSqlRawAsync(StoreSql,
+                [claimed.Id, claimed.Token, status, body, Header(headers, HeaderNames.ContentType)!,
+                    Header(headers, HeaderNames.Location)!, Header(headers, HeaderNames.ETag)!,
+                    time.GetUtcNow().UtcDateTime], CancellationToken.None);
             if (stored == 0)
             {
                 LogClaimLost(logger, scope.Method, scope.Route);
@@ -188,32 +183,47 @@ internal sealed partial class IdempotencyFilter(
         return new BufferedBodyResult(body);
     }
 
+    /// <summary>
+    /// Claims the key in one statement on both databases: the insert that the unique scope index lets only one request
+    /// make. Only a request that finds the key taken reads the row (replay, in use, reused, or take over).
+    /// </summary>
+    internal const string ClaimSql = """
+        INSERT INTO idempotency_keys ("CallerKey", "Method", "Route", "Key", "Fingerprint", "ClaimToken", "ClaimedAt", "ExpiresAt")
+        VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7})
+        ON CONFLICT ("CallerKey", "Method", "Route", "Key") DO NOTHING
+        RETURNING "Id" AS "Value"
+        """;
+
+    /// <summary>Stores the response of the claim still held (the token matches); a lost claim changes nothing.</summary>
+    internal const string StoreSql = """
+        UPDATE idempotency_keys
+        SET "ResponseStatus" = {2}, "ResponseBody" = {3}, "ResponseContentType" = {4}, "ResponseLocation" = {5},
+            "ResponseETag" = {6}, "CompletedAt" = {7}
+        WHERE "Id" = {0} AND "ClaimToken" = {1}
+        """;
+
     private async Task<ClaimResult> ClaimAsync(AppDbContext db, IdempotencyScope scope, string fingerprint, CancellationToken ct)
     {
         var records = db.Set<IdempotencyRecord>();
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var now = time.GetUtcNow().UtcDateTime;
+            var token = Guid.NewGuid();
+            var inserted = await db.Database.SqlQueryRaw<long>(ClaimSql,
+                    scope.CallerKey, scope.Method, scope.Route, scope.Key, fingerprint, token, now, now + Retention)
+                .ToListAsync(ct);
+            if (inserted is [var id])
+            {
+                return new ClaimResult.Claimed(id, token);
+            }
+
             var existing = await records.AsNoTracking()
                 .Where(r => r.CallerKey == scope.CallerKey && r.Method == scope.Method && r.Route == scope.Route && r.Key == scope.Key)
                 .SingleOrDefaultAsync(ct);
-            var token = Guid.NewGuid();
             if (existing is null)
             {
-                var record = new IdempotencyRecord(scope, fingerprint, token, now, now + Retention);
-                records.Add(record);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                    db.ChangeTracker.Clear();
-                    return new ClaimResult.Claimed(record.Id, token);
-                }
-                catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
-                {
-                    // Another request claimed the key between our read and insert: look again.
-                    db.ChangeTracker.Clear();
-                    continue;
-                }
+                // Purged between our insert and read: claim again.
+                continue;
             }
 
             var expired = existing.ExpiresAt <= now;
