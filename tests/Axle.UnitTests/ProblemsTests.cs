@@ -31,4 +31,23 @@ public sealed class ProblemsTests
     [InlineData("", "")]
     public void Validation_field_keys_use_the_json_names(string key, string expected) =>
         Assert.Equal(expected, Problems.JsonFieldName(key));
+
+    [Fact]
+    public void A_validation_problem_keeps_at_most_the_documented_messages_per_field_after_merging_keys()
+    {
+        var problem = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            ["Name"] = [.. Enumerable.Range(1, 7).Select(i => $"a{i}")],
+            ["name"] = [.. Enumerable.Range(1, 7).Select(i => $"b{i}")],
+            ["vin"] = [.. Enumerable.Range(1, 25).Select(i => $"v{i}")],
+            ["quantity"] = ["one"],
+        });
+
+        Problems.NormalizeValidation(problem);
+
+        Assert.Equal(Problems.MaxMessagesPerField, problem.Errors["name"].Length);
+        Assert.Equal(["v1", "v2", "v3"], problem.Errors["vin"][..3]);
+        Assert.Equal(Problems.MaxMessagesPerField, problem.Errors["vin"].Length);
+        Assert.Equal(["one"], problem.Errors["quantity"]);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using Axle.Api.Features.Analytics;
 using Axle.Api.Features.Suppliers;
+using Axle.Api.Platform.Data;
 using Axle.Tests.Infrastructure;
 using Axle.Tests.Orders;
 using Axle.Tests.Shipments;
@@ -78,5 +80,39 @@ public sealed class OrderAnalyticsTests(AnalyticsFactory factory) : IClassFixtur
         var read = Endpoint(report, "GET", "/api/v1/orders/{id:guid}")!.Value;
         Assert.Equal(1, read.GetProperty("requests").GetInt64());
         Assert.Equal(1.0, read.GetProperty("errorRate").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_range_with_more_endpoints_and_currencies_than_the_report_lists_shows_the_first_and_counts_them_all()
+    {
+        // An hour long before the other tests' traffic, filled straight into the rollup table.
+        var hour = new DateTime(2021, 3, 1, 10, 0, 0, DateTimeKind.Utc);
+        var endpoints = GetOrderAnalytics.MaxEndpoints + 3;
+        var currencies = GetOrderAnalytics.MaxCurrencies + 2;
+        var counts = Enumerable.Range(0, endpoints)
+            .SelectMany(i => new[]
+            {
+                KeyValuePair.Create(new RollupKey(hour, AnalyticsRecorder.Requests, $"GET /api/v1/route{i:D3}"), 10L),
+                KeyValuePair.Create(new RollupKey(hour, AnalyticsRecorder.ClientErrors, $"GET /api/v1/route{i:D3}"), (long)i),
+            })
+            .Concat(Enumerable.Range(0, currencies).Select(i =>
+                KeyValuePair.Create(new RollupKey(hour, AnalyticsRecorder.Revenue, $"{(char)('A' + (i / 26))}{(char)('A' + (i % 26))}X"), 100L)))
+            .ToList();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await AnalyticsRollups.AddAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), counts, Ct);
+        }
+
+        var response = await factory.CreateAdminClient().GetAsync($"{Url}?from={Iso(hour)}&to={Iso(hour.AddHours(1))}", Ct);
+
+        var report = await response.AssertJsonAsync(HttpStatusCode.OK);
+        var routes = report.GetProperty("endpoints").EnumerateArray().Select(e => e.GetProperty("route").GetString()).ToList();
+        Assert.Equal(GetOrderAnalytics.MaxEndpoints, routes.Count);
+        Assert.Equal($"/api/v1/route{endpoints - 1:D3}", routes[0]);
+        Assert.Equal(endpoints, report.GetProperty("endpointCount").GetInt32());
+        var codes = report.GetProperty("revenue").EnumerateArray().Select(m => m.GetProperty("currency").GetString()).ToList();
+        Assert.Equal(GetOrderAnalytics.MaxCurrencies, codes.Count);
+        Assert.Equal("AAX", codes[0]);
+        Assert.Equal(currencies, report.GetProperty("revenueCurrencyCount").GetInt32());
     }
 }

@@ -72,6 +72,7 @@ public sealed class PartDetailTests(AxleFactory factory) : IClassFixture<AxleFac
                 $"x{f.GetProperty("quantity").GetInt32()} {f.GetProperty("notes").GetString()}")
             .ToList();
         Assert.Equal(3, fitments.Count);
+        Assert.Equal(3, body.GetProperty("fitmentCount").GetInt32());
         Assert.Contains($"2016-2018 {make} Camry 2.5L I4 Front x2 With sensor", fitments);
         Assert.Contains($"2020-2020 {make} Camry 2.5L I4 Front x2 With sensor", fitments);
         Assert.Contains($"2017-2017 {make} Camry 3.5L V6 Front x2 ", fitments);
@@ -117,5 +118,26 @@ public sealed class PartDetailTests(AxleFactory factory) : IClassFixture<AxleFac
     {
         var response = await _client.GetAsync($"{CatalogHttp.Parts}/{id}", TestContext.Current.CancellationToken);
         await response.AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task A_part_that_fits_more_vehicles_than_the_detail_lists_shows_the_first_ones_and_counts_them_all()
+    {
+        var seed = new CatalogSeed(factory);
+        var part = await seed.PartAsync(await seed.BrandAsync(), await seed.CategoryAsync("Oil Filters"), "Oil filter");
+        var make = "Make" + seed.Tag;
+        var vehicles = Enumerable.Range(0, GetPart.MaxFitments + 5)
+            .Select(i => new Vehicle(2020, make, $"Model {i:D3}", null, "2.0L I4", null)).ToList();
+        await seed.AddRangeAsync(vehicles);
+        await seed.AddRangeAsync(vehicles.Select(v => new Fitment(part.Id, v.Id, null, 1, null)));
+
+        var response = await _client.GetAsync($"{CatalogHttp.Parts}/{part.Id}", TestContext.Current.CancellationToken);
+
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        var models = body.GetProperty("fitments").EnumerateArray().Select(f => f.GetProperty("model").GetString()).ToList();
+        Assert.Equal(GetPart.MaxFitments, models.Count);
+        Assert.Equal("Model 000", models[0]);
+        Assert.Equal($"Model {GetPart.MaxFitments - 1:D3}", models[^1]);
+        Assert.Equal(GetPart.MaxFitments + 5, body.GetProperty("fitmentCount").GetInt32());
     }
 }

@@ -82,6 +82,8 @@ public sealed class PartWriteTests(AxleFactory factory) : IClassFixture<AxleFact
         { """{"price":{"amount":1,"currency":"usd"}}""", "price.currency" },
         { """{"images":[{"url":"ftp://img.example/a.jpg"}]}""", "images[0].url" },
         { """{"documents":[{"url":"/relative.pdf","title":"Spec","type":"spec_sheet"}]}""", "documents[0].url" },
+        // The part's representation promises at most 100 superseded numbers: a longer list never gets in.
+        { "{\"supersedes\":[" + string.Join(',', Enumerable.Range(1, PartRules.MaxItems + 1).Select(i => $"\"OLD-{i}\"")) + "]}", "supersedes" },
     };
 
     [Theory]

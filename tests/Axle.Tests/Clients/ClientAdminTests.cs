@@ -180,3 +180,37 @@ public sealed class ClientAdminTests(AxleFactory factory) : IClassFixture<AxleFa
         return s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
     }
 }
+
+/// <summary>A database of its own: it fills the machine-client table to its limit.</summary>
+public sealed class ClientLimitTests(AxleFactory factory) : IClassFixture<AxleFactory>
+{
+    private const string ClientsPath = "/api/v1/admin/clients";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_client_after_the_limit_is_a_409_that_creates_nothing_and_the_list_holds_every_client()
+    {
+        var admin = factory.CreateAdminClient();
+        var max = Api.Features.Clients.CreateClient.MaxClients;
+        for (var i = 0; i < max; i++)
+        {
+            await (await admin.PostAsJsonAsync(ClientsPath, new { name = $"Feed {i}", scopes = new[] { "inventory:write" } }, Ct))
+                .AssertJsonAsync(HttpStatusCode.Created);
+        }
+
+        var refused = await admin.PostAsJsonAsync(ClientsPath, new { name = "One too many", scopes = new[] { "inventory:write" } }, Ct);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict, "client_limit_reached");
+        Assert.Equal(max, problem.GetProperty("maxClients").GetInt32());
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal(max, await db.Set<OpenIddictEntityFrameworkCoreApplication>().CountAsync(Ct));
+            Assert.False(await db.Set<OpenIddictEntityFrameworkCoreApplication>().AnyAsync(a => a.DisplayName == "One too many", Ct));
+        }
+
+        var list = await (await admin.GetAsync(ClientsPath, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(max, list.GetProperty("items").GetArrayLength());
+    }
+}

@@ -124,9 +124,40 @@ public sealed class FeedbackTests(CartFactory factory) : IClassFixture<CartFacto
             row.GetProperty("fit").GetProperty("unsure").GetInt32()));
         var brand = Assert.Single(aggregates.GetProperty("brands").EnumerateArray());
         Assert.Equal(2, brand.GetProperty("count").GetInt32());
+        Assert.Equal((1, 1), (aggregates.GetProperty("partCount").GetInt32(), aggregates.GetProperty("brandCount").GetInt32()));
         Assert.DoesNotContain("Jane Roe", body, StringComparison.Ordinal);
         Assert.All(userIds, id => Assert.DoesNotContain(id.ToString(), body, StringComparison.OrdinalIgnoreCase));
         await (await factory.CreateUserClient().GetAsync(Aggregates, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Aggregates_list_the_most_rated_brands_up_to_the_cap_and_count_them_all()
+    {
+        var part = await _kit.Carts.PartAsync();
+        var customer = factory.CreateUserClient(Guid.NewGuid());
+        var order = await _kit.DeliveredAsync(customer, 2, (part, 1));
+        var brands = Api.Features.Feedback.FeedbackAggregates.MaxBrands + 1;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // Item rows copy part and brand; one per made-up brand (the last rated twice, so it leads the list).
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var feedback = new Api.Features.Feedback.OrderFeedback(Id(order), Guid.NewGuid(), 5, null, DateTime.UtcNow);
+            foreach (var i in Enumerable.Range(0, brands).Append(brands - 1))
+            {
+                feedback.Rate(Guid.NewGuid(), part.Id, 900_000 + i, 4, Api.Features.Feedback.FitAnswer.Yes);
+            }
+
+            db.Add(feedback);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var aggregates = await (await _kit.Manager.GetAsync($"{Aggregates}?partId={part.Id}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+
+        var listed = aggregates.GetProperty("brands").EnumerateArray().Select(b => b.GetProperty("brandId").GetInt32()).ToList();
+        Assert.Equal(Api.Features.Feedback.FeedbackAggregates.MaxBrands, listed.Count);
+        Assert.Equal(900_000 + brands - 1, listed[0]);
+        Assert.Equal(brands, aggregates.GetProperty("brandCount").GetInt32());
+        Assert.Equal(1, aggregates.GetProperty("partCount").GetInt32());
     }
 
     /// <summary>The vehicle the customer shopped for; set directly, as checkout takes it from the cart.</summary>

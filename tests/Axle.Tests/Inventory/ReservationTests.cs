@@ -79,6 +79,40 @@ public sealed class ReservationTests(AxleFactory factory) : IClassFixture<AxleFa
     }
 
     [Fact]
+    public async Task A_line_is_split_over_at_most_ten_warehouses_and_one_that_needs_more_reserves_nothing()
+    {
+        var part = await _kit.PartAsync();
+        var warehouses = new List<long>();
+        for (var i = 0; i < StockAllocator.MaxWarehousesPerLine + 2; i++)
+        {
+            warehouses.Add(await _kit.WarehouseAsync());
+            await _kit.StockAsync(part, warehouses[^1], 5);
+        }
+
+        // 60 units in twelve warehouses, 50 of them in the ten one line may be split over.
+        var refused = await ReserveAsync(_kit.Manager, (part, 51));
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.Conflict, "insufficient_stock");
+        Assert.Equal(50, problem.GetProperty("shortages")[0].GetProperty("available").GetInt32());
+        foreach (var warehouse in warehouses)
+        {
+            Assert.Equal(0, (await _kit.LevelAsync(part.Id, warehouse))!.Reserved);
+        }
+
+        var split = await (await ReserveAsync(_kit.Manager, (part, 50))).AssertJsonAsync(HttpStatusCode.Created);
+        var lines = split.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(StockAllocator.MaxWarehousesPerLine, lines.Count);
+        Assert.Equal(50, lines.Sum(l => l.GetProperty("quantity").GetInt32()));
+        var id = split.GetProperty("id").GetGuid();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal(StockAllocator.MaxWarehousesPerLine, await db.Set<ReservationLine>().CountAsync(l => l.ReservationId == id, Ct));
+        }
+
+        await _kit.AssertLedgerMatchesAsync(part.Id);
+    }
+
+    [Fact]
     public async Task A_reservation_short_on_one_line_reserves_nothing_and_names_the_sku()
     {
         var plenty = await _kit.PartAsync("Rotor");

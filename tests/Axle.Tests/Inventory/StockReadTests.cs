@@ -44,6 +44,27 @@ public sealed class StockReadTests(AxleFactory factory) : IClassFixture<AxleFact
         var totals = body.GetProperty("totals");
         Assert.Equal((11, 5, 6), (totals.GetProperty("onHand").GetInt32(), totals.GetProperty("reserved").GetInt32(), totals.GetProperty("available").GetInt32()));
         Assert.NotNull(response.Headers.ETag);
+        Assert.Equal(2, body.GetProperty("warehouseCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Stock_held_in_more_warehouses_than_an_answer_lists_shows_the_first_by_code_counts_them_and_totals_them_all()
+    {
+        var max = Api.Features.Inventory.GetStock.MaxWarehouses;
+        var part = await _kit.PartAsync();
+        for (var i = 0; i <= max; i++)
+        {
+            await _kit.StockAsync(part, await _kit.WarehouseAsync(), 2);
+        }
+
+        var response = await _kit.Manager.GetAsync($"/api/v1/inventory/{part.Sku}", Ct);
+
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        var codes = body.GetProperty("warehouses").EnumerateArray().Select(w => w.GetProperty("warehouseCode").GetString()!).ToList();
+        Assert.Equal(max, codes.Count);
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+        Assert.Equal(max + 1, body.GetProperty("warehouseCount").GetInt32());
+        Assert.Equal(2 * (max + 1), body.GetProperty("totals").GetProperty("onHand").GetInt32());
     }
 
     [Fact]

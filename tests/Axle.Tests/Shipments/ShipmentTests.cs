@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Axle.Tests.Shipments.ShipmentKit;
 
 namespace Axle.Tests.Shipments;
@@ -45,6 +47,34 @@ public sealed class ShipmentTests(ShipmentFactory factory) : IClassFixture<Shipm
         Assert.Equal(east, m.WarehouseId);
         Assert.Single(await _kit.Inventory.MovementsAsync(rotor.Id), x => x.Reason == MovementReason.Shipped && x.DeltaOnHand == -3);
         Assert.True((await _kit.ReconcileAsync()).Consistent);
+    }
+
+    [Fact]
+    public async Task A_shipment_with_more_tracking_events_than_an_answer_lists_shows_the_latest_and_counts_them_all()
+    {
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 5);
+        var order = await PlaceOrderAsync(factory.CreateUserClient(), (part, 1));
+        var shipment = await (await ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (Line(order, part), 1)))
+            .AssertJsonAsync(HttpStatusCode.Created);
+        var shipmentId = shipment.GetProperty("id").GetGuid();
+        var max = Api.Features.Orders.OrderTracking.MaxEvents;
+        var t0 = DateTime.UtcNow.AddDays(-3);
+        await _kit.Catalog.AddRangeAsync(Enumerable.Range(0, max + 5).Select(i => new Api.Features.Shipments.TrackingEvent(
+            $"evt_{Guid.NewGuid():N}", shipmentId, Api.Features.Shipments.ShipmentStatus.InTransit, t0.AddMinutes(i), $"Hub {i:D3}", "Scanned",
+            applied: false, DateTime.UtcNow)));
+
+        var detail = await (await _kit.Manager.GetAsync($"/api/v1/shipments/{shipmentId}", Ct)).AssertJsonAsync(HttpStatusCode.OK);
+        var status = await _kit.StatusAsync(Id(order));
+
+        foreach (var answer in new[] { detail, status.GetProperty("shipments")[0] })
+        {
+            var locations = Strings(answer.GetProperty("events"), "location");
+            Assert.Equal(max, locations.Length);
+            Assert.Equal("Hub 005", locations[0]);
+            Assert.Equal($"Hub {max + 4:D3}", locations[^1]);
+            Assert.Equal(max + 5, answer.GetProperty("eventCount").GetInt32());
+        }
     }
 
     [Fact]
@@ -206,4 +236,38 @@ public sealed class ShipmentTests(ShipmentFactory factory) : IClassFixture<Shipm
 
     private static string[] Strings(System.Text.Json.JsonElement array, string property) =>
         [.. array.EnumerateArray().Select(e => e.GetProperty(property).GetString()!)];
+}
+
+/// <summary>The app with orders held to two shipments each.</summary>
+public sealed class ShipmentLimitFactory : AxleFactory
+{
+    protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?> { ["Shipments:MaxPerOrder"] = "2" };
+}
+
+public sealed class ShipmentLimitTests(ShipmentLimitFactory factory) : IClassFixture<ShipmentLimitFactory>
+{
+    private readonly ShipmentKit _kit = new(factory);
+
+    [Fact]
+    public async Task An_order_at_its_shipment_limit_refuses_another_with_409_and_ships_nothing_more()
+    {
+        var warehouse = await _kit.Inventory.WarehouseAsync();
+        var part = await _kit.PartAsync(warehouse, 5);
+        var order = await PlaceOrderAsync(factory.CreateUserClient(), (part, 3));
+        for (var i = 0; i < 2; i++)
+        {
+            await (await ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (Line(order, part), 1))).AssertJsonAsync(HttpStatusCode.Created);
+        }
+
+        var third = await ShipAsync(_kit.Manager, Id(order), warehouse, Tracking(), (Line(order, part), 1));
+
+        var problem = await third.AssertProblemAsync(HttpStatusCode.Conflict, "shipment_limit_reached");
+        Assert.Equal(2, problem.GetProperty("maxShipments").GetInt32());
+        var level = await _kit.Inventory.LevelAsync(part.Id, warehouse);
+        Assert.Equal((3, 1), (level!.OnHand, level.Reserved));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Api.Platform.Data.AppDbContext>();
+        Assert.Equal(2, await db.Set<Api.Features.Shipments.Shipment>().CountAsync(s => s.OrderId == Id(order), Ct));
+        Assert.Equal(2, (await _kit.StatusAsync(Id(order))).GetProperty("shipments").GetArrayLength());
+    }
 }

@@ -141,3 +141,28 @@ public sealed class VehicleListTests(AxleFactory factory) : IClassFixture<AxleFa
     private static List<string> Names(JsonElement list) =>
         [.. list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!)];
 }
+
+/// <summary>A database of its own: a catalog with more makes than a picker lists would push other tests' makes off the list.</summary>
+public sealed class VehicleListBoundTests(AxleFactory factory) : IClassFixture<AxleFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_picker_with_more_entries_than_it_lists_shows_the_first_ones_in_order_and_says_so()
+    {
+        var max = Api.Features.Vehicles.VehicleLists.MaxItems;
+        var client = factory.CreateClient();
+        var before = await client.GetAsync("/api/v1/vehicles/makes", Ct);
+        Assert.False((await before.AssertJsonAsync(HttpStatusCode.OK)).GetProperty("truncated").GetBoolean());
+
+        await VehicleSeed.AddAsync(factory, Ct, [.. Enumerable.Range(0, max + 1).Select(i => new Vehicle(2018, $"Make {i:D4}", "Model", null, null, null))]);
+        var response = await client.GetAsync("/api/v1/vehicles/makes", Ct);
+
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        var names = body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToList();
+        Assert.Equal(max, names.Count);
+        Assert.Equal("Make 0000", names[0]);
+        Assert.Equal($"Make {max - 1:D4}", names[^1]);
+        Assert.True(body.GetProperty("truncated").GetBoolean());
+    }
+}

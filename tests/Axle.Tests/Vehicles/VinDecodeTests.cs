@@ -66,3 +66,32 @@ public sealed class VinDecodeTests(AxleFactory factory) : IClassFixture<AxleFact
         Assert.NotEmpty(problem.GetProperty("errors").GetProperty("vin").EnumerateArray());
     }
 }
+
+/// <summary>A database of its own: its many vehicles for one VIN pattern must not meet the other VIN tests.</summary>
+public sealed class VinDecodeBoundTests(AxleFactory factory) : IClassFixture<AxleFactory>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_vin_that_matches_more_vehicles_than_an_answer_lists_shows_the_first_ones_and_says_so()
+    {
+        var make = VehicleSeed.UniqueMake();
+        var vehicles = await VehicleSeed.AddAsync(factory, Ct, [.. Enumerable.Range(0, Api.Features.Vehicles.DecodeVin.MaxVehicles + 1)
+            .Select(i => new Vehicle(2003, make, "Accord", $"Trim {i:D3}", "3.0L V6", null))]);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.AddRange(vehicles.Select(v => new VinPattern("1HGCM826", 2003, v.Id)));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await CatalogCache.InvalidateAsync(factory.Services, Ct);
+        var response = await factory.CreateClient().GetAsync("/api/v1/vehicles/vin/1HGCM82633A004352", Ct);
+
+        var body = await response.AssertJsonAsync(HttpStatusCode.OK);
+        var ids = body.GetProperty("vehicles").EnumerateArray().Select(v => v.GetProperty("id").GetInt32()).ToList();
+        Assert.Equal(Api.Features.Vehicles.DecodeVin.MaxVehicles, ids.Count);
+        Assert.True(body.GetProperty("vehiclesTruncated").GetBoolean());
+        Assert.DoesNotContain(vehicles.Max(v => v.Id), ids);
+    }
+}

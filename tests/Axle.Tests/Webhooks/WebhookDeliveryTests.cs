@@ -136,6 +136,30 @@ public sealed class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_delivery_replayed_many_times_shows_its_latest_attempts_and_counts_them_all()
+    {
+        var subscription = await _kit.SubscribeAsync(_receiver.Url(), StockLedger.ChangedEvent);
+        var now = DateTime.UtcNow;
+        var delivery = new WebhookDelivery(subscription.Id, Guid.NewGuid(), StockLedger.ChangedEvent, now, "{}", now);
+        var total = GetDelivery.MaxLoggedAttempts + 9;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            delivery.Fail(503, 10, "Failed.", retryAt: null, now);
+            db.Add(delivery);
+            db.AddRange(Enumerable.Range(1, total).Select(n => new WebhookDeliveryAttempt(delivery.Id, n, now.AddMinutes(n - total), 503, 10, "Failed.", null)));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var detail = await _kit.Admin.GetAsync($"{WebhookKit.Subscriptions}/{subscription.Id}/deliveries/{delivery.Id}", Ct);
+
+        var body = await detail.AssertJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(Enumerable.Range(total - GetDelivery.MaxLoggedAttempts + 1, GetDelivery.MaxLoggedAttempts),
+            body.GetProperty("attemptLog").EnumerateArray().Select(a => a.GetProperty("number").GetInt32()));
+        Assert.Equal(total, body.GetProperty("attemptCount").GetInt32());
+    }
+
+    [Fact]
     public async Task A_receiver_that_does_not_answer_in_time_is_a_failed_attempt_retried_later()
     {
         _receiver.Delay = TimeSpan.FromSeconds(5);

@@ -125,4 +125,42 @@ public sealed class StockAllocatorTests
             Assert.Equal(result.Allocations.Count, result.Allocations.Select(a => a.LevelId).Distinct().Count());
         }
     }
+
+    [Fact]
+    public void A_split_line_takes_from_at_most_ten_warehouses_the_fullest_ones()
+    {
+        // Twelve warehouses of 5 and one of 4: 50 units fit in the ten fullest, so the 4 is never touched.
+        var candidates = Enumerable.Range(1, 12).Select(w => Stock(w, 1, 5)).Append(Stock(13, 1, 4)).ToList();
+
+        var result = StockAllocator.Allocate([new(1, 50)], candidates, Nearest, new ShipTo("US", "TX"));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(StockAllocator.MaxWarehousesPerLine, result.Allocations.Count);
+        Assert.Equal(50, result.Allocations.Sum(a => a.Quantity));
+        Assert.DoesNotContain(result.Allocations, a => a.WarehouseId == 13);
+    }
+
+    [Fact]
+    public void A_line_that_ten_warehouses_cannot_fill_is_a_shortage_of_what_those_ten_hold()
+    {
+        var candidates = Enumerable.Range(1, 12).Select(w => Stock(w, 1, 5)).ToList();
+
+        var result = StockAllocator.Allocate([new(1, 51)], candidates, MostAvailable, null);
+
+        Assert.False(result.Succeeded);
+        Assert.Empty(result.Allocations);
+        Assert.Equal([new Shortage(1, 51, 50)], result.Shortages);
+        Assert.Equal(50, StockAllocator.Reachable(candidates));
+    }
+
+    [Fact]
+    public void Every_way_to_a_reservation_stays_within_its_part_bound_so_its_lines_stay_within_theirs()
+    {
+        Assert.True(Axle.Api.Features.Carts.CartOptions.MaxLinesCeiling <= Reservation.MaxParts);
+        Assert.True(Axle.Api.Features.Orders.PlaceOrder.MaxLines <= Reservation.MaxParts);
+        Assert.True(CreateReservation.MaxLines <= Reservation.MaxParts);
+        Assert.Equal(Reservation.MaxParts * StockAllocator.MaxWarehousesPerLine, Reservation.MaxLines);
+        Assert.True(CreatePurchaseOrder.MaxLines <= Axle.Api.Features.Suppliers.Ordering.SupplierOrder.MaxLines);
+        Assert.True(Reservation.MaxParts <= Axle.Api.Features.Suppliers.Ordering.SupplierOrder.MaxLines);
+    }
 }

@@ -121,4 +121,29 @@ public sealed class OrderStateMachineTests
 
         return order;
     }
+
+    [Fact]
+    public void The_history_bound_is_the_longest_path_through_the_table_plus_the_placed_entry_and_the_table_has_no_cycle()
+    {
+        var longest = new Dictionary<OrderStatus, int>();
+        int Longest(OrderStatus from, HashSet<OrderStatus> visiting)
+        {
+            Assert.True(visiting.Add(from), $"The table has a cycle through {from}: an order could grow its history without end.");
+            var steps = OrderStateMachine.Next(from).Select(to => 1 + (longest.TryGetValue(to, out var known) ? known : Longest(to, visiting)))
+                .DefaultIfEmpty(0).Max();
+            visiting.Remove(from);
+            return longest[from] = steps;
+        }
+
+        Assert.Equal(OrderStateMachine.MaxHistory, 1 + Longest(OrderStatus.PendingPayment, []));
+    }
+
+    [Fact]
+    public void An_order_taken_down_the_longest_path_has_exactly_the_bounded_history()
+    {
+        var order = OrderIn(OrderStatus.PartiallyReturned);
+        order.TransitionTo(OrderStatus.Returned, "user:test", null, DateTime.UtcNow);
+
+        Assert.Equal(OrderStateMachine.MaxHistory, order.History.Count);
+    }
 }

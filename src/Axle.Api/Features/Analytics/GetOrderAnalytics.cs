@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Orders;
 using Axle.Api.Features.Pricing;
 using Axle.Api.Platform.Data;
@@ -18,6 +19,12 @@ internal static class GetOrderAnalytics
 {
     public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(30);
 
+    /// <summary>Currencies the revenue lists at most (by code); <c>revenueCurrencyCount</c> says how many had revenue.</summary>
+    public const int MaxCurrencies = 100;
+
+    /// <summary>Endpoints the error rates list at most (most errors first); <c>endpointCount</c> says how many answered.</summary>
+    public const int MaxEndpoints = 200;
+
     /// <param name="From">ISO 8601, inclusive; rounded down to the hour. Default: 30 days before <c>to</c>.</param>
     /// <param name="To">ISO 8601, exclusive; rounded up to the hour. Default: now.</param>
     public sealed record Query([FromQuery(Name = "from")] string? From, [FromQuery(Name = "to")] string? To);
@@ -25,13 +32,16 @@ internal static class GetOrderAnalytics
     /// <param name="From">Start of the first hour counted.</param>
     /// <param name="To">End of the last hour counted.</param>
     /// <param name="Orders">Orders placed, and orders that entered each status, in the range.</param>
-    /// <param name="Revenue">Totals of the orders that became paid in the range, per currency.</param>
+    /// <param name="Revenue">Totals of the orders that became paid in the range, per currency, by code: at most 100.</param>
     /// <param name="ProcessingTimes">Placed → paid and paid → shipped, for orders that reached the later state in the range.</param>
     /// <param name="InventoryUpdateDelay">Supplier event time → stock level applied, per changed level.</param>
-    /// <param name="Endpoints">Requests and error responses per route template, most errors first.</param>
+    /// <param name="Endpoints">Requests and error responses per route template, most errors first: the first 200.</param>
+    /// <param name="RevenueCurrencyCount">Currencies with revenue in the range; more than listed when over 100.</param>
+    /// <param name="EndpointCount">Endpoints (method and route) that answered in the range; more than listed when over 200.</param>
     public sealed record OrderAnalyticsReport(
-        DateTime From, DateTime To, OrderAnalyticsCounts Orders, IReadOnlyList<Money> Revenue, OrderProcessingTimes ProcessingTimes,
-        DurationSummary InventoryUpdateDelay, IReadOnlyList<EndpointErrorRate> Endpoints);
+        DateTime From, DateTime To, OrderAnalyticsCounts Orders, [property: MaxLength(MaxCurrencies)] IReadOnlyList<Money> Revenue,
+        OrderProcessingTimes ProcessingTimes, DurationSummary InventoryUpdateDelay,
+        [property: MaxLength(MaxEndpoints)] IReadOnlyList<EndpointErrorRate> Endpoints, int RevenueCurrencyCount, int EndpointCount);
 
     /// <param name="Placed">Orders placed.</param>
     /// <param name="ByStatus">Orders that entered each status (pending_payment: placed), every status present.</param>
@@ -116,11 +126,11 @@ internal static class GetOrderAnalytics
             .ToList();
 
         return new OrderAnalyticsReport(
-            from, to, new OrderAnalyticsCounts(placed, byStatus), revenue,
+            from, to, new OrderAnalyticsCounts(placed, byStatus), [.. revenue.Take(MaxCurrencies)],
             new OrderProcessingTimes(
                 Summarize(byMetric[AnalyticsRecorder.PlacedToPaid]), Summarize(byMetric[AnalyticsRecorder.PaidToShipped])),
             Summarize(byMetric[AnalyticsRecorder.InventoryUpdateDelay]),
-            endpoints);
+            [.. endpoints.Take(MaxEndpoints)], revenue.Count, endpoints.Count);
     }
 
     private static DurationSummary Summarize(IEnumerable<Row> buckets)

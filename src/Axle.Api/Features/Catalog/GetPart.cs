@@ -10,6 +10,11 @@ namespace Axle.Api.Features.Catalog;
 /// <summary><c>GET /api/v1/parts/{id}</c>: everything a product page shows about one part.</summary>
 internal static class GetPart
 {
+    /// <summary>
+    /// Fitment entries (after collapsing years) a part's detail lists at most; <c>fitmentCount</c> says how many there are.
+    /// A part that fits more vehicles is found from the vehicle's side: <c>GET /api/v1/parts?make=&amp;model=&amp;year=</c>.
+    /// </summary>
+    public const int MaxFitments = 200;
     public sealed record CategoryRef(string Name, string Slug, string? Parent);
 
     public sealed record Dimensions(int? LengthMm, int? WidthMm, int? HeightMm);
@@ -27,13 +32,17 @@ internal static class GetPart
 
     public sealed record PartRef(long Id, string PartNumber);
 
-    public sealed record SupersessionInfo(IReadOnlyList<string> Replaces, PartRef? ReplacedBy);
+    /// <param name="Replaces">The old numbers this part supersedes: the part's own list, at most 100 (part writes replace it whole and are held to that).</param>
+    public sealed record SupersessionInfo([property: MaxLength(PartRules.MaxItems)] IReadOnlyList<string> Replaces, PartRef? ReplacedBy);
 
+    /// <param name="Fitments">The vehicles the part fits, consecutive years collapsed, at most 200 (by make, model, newest first).</param>
+    /// <param name="FitmentCount">How many fitment entries the part has; more than listed when it fits more than 200.</param>
     public sealed record Response(
         long Id, string Sku, string PartNumber, string Brand, CategoryRef Category, string Name, string? Description,
         SearchParts.Money Price, SearchParts.Money CoreCharge, bool Hazmat, int? WeightGrams, Dimensions Dimensions,
         PartStatus Status, [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<AttributeItem> Attributes, [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<ImageItem> Images,
-        [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<DocumentItem> Documents, IReadOnlyList<FitmentItem> Fitments,
+        [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<DocumentItem> Documents,
+        [property: MaxLength(MaxFitments)] IReadOnlyList<FitmentItem> Fitments, int FitmentCount,
         [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<InterchangeItem> Interchange,
         SupersessionInfo Supersession, int AvailableQuantity);
 
@@ -80,6 +89,7 @@ internal static class GetPart
             .Where(s => s.NewPartId == partId)
             .OrderBy(s => s.OldNumber)
             .Select(s => s.OldNumber)
+            .Take(PartRules.MaxItems)
             .ToListAsync(ct);
 
         var replacedBy = await db.Set<Supersession>().AsNoTracking()
@@ -88,6 +98,7 @@ internal static class GetPart
             .Join(db.Set<Part>(), s => s.NewPartId, p => p.Id, (s, p) => new PartRef(p.Id, p.PartNumber))
             .FirstOrDefaultAsync(ct);
 
+        var collapsed = CollapseYears(fitments);
         var available = await CatalogStock.AvailableAsync(db, [partId], ct);
         CatalogCache.TagParts(http, [partId]);
 
@@ -108,7 +119,8 @@ internal static class GetPart
             [.. part.Attributes.OrderBy(a => a.Id).Select(a => new AttributeItem(a.Name, a.Value, a.Type, a.Unit))],
             [.. part.Images.OrderBy(i => i.SortOrder).ThenBy(i => i.Id).Select(i => new ImageItem(i.Url, i.Alt))],
             [.. part.Documents.OrderBy(d => d.Id).Select(d => new DocumentItem(d.Title, d.Type, d.Url, d.SizeBytes))],
-            CollapseYears(fitments),
+            [.. collapsed.Take(MaxFitments)],
+            collapsed.Count,
             interchange,
             new SupersessionInfo(replaces, replacedBy),
             available.GetValueOrDefault(partId)));

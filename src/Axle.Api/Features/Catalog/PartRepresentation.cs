@@ -33,7 +33,7 @@ public sealed record PartRepresentation(
     [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartImageView> Images,
     [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartDocumentView> Documents,
     [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<PartInterchangeView> Interchange,
-    IReadOnlyList<string> Supersedes,
+    [property: MaxLength(PartRules.MaxItems)] IReadOnlyList<string> Supersedes,
     long Version,
     DateTime CreatedAt,
     DateTime UpdatedAt)
@@ -54,7 +54,7 @@ public sealed record PartRepresentation(
         var interchange = await db.Set<Interchange>().AsNoTracking().Where(x => x.PartId == part.Id)
             .OrderBy(x => x.Id).Select(x => new PartInterchangeView(x.Number, x.BrandName, x.Kind)).ToListAsync(ct);
         var supersedes = await db.Set<Supersession>().AsNoTracking().Where(x => x.NewPartId == part.Id)
-            .OrderBy(x => x.Id).Select(x => x.OldNumber).ToListAsync(ct);
+            .OrderBy(x => x.Id).Select(x => x.OldNumber).Take(PartRules.MaxItems).ToListAsync(ct);
         return From(part, interchange, supersedes);
     }
 

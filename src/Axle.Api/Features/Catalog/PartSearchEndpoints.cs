@@ -27,7 +27,8 @@ internal static class PartSearchEndpoints
         group.MapGet("/{id}", GetPart.Handle)
             .WithName("GetPart")
             .WithSummary("One part: attributes, images, documents, fitments, interchange numbers and supersession")
-            .WithDescription("Fitments of consecutive years are collapsed into year ranges. ETag from the part's version " +
+            .WithDescription($"Fitments of consecutive years are collapsed into year ranges; at most {GetPart.MaxFitments} are listed (by make, " +
+                "model, newest first) and fitmentCount says how many there are: search by vehicle for the rest. ETag from the part's version " +
                 "(If-None-Match → 304). An unknown or non-numeric id gives 404.")
             .Produces<GetPart.Response>()
             .ProducesProblem(StatusCodes.Status404NotFound);

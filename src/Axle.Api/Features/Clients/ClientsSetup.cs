@@ -132,8 +132,11 @@ public static class ClientsSetup
         var admin = app.MapGroup("/api/v1/admin/clients")
             .WithTags("Machine clients")
             .RequireAuthorization(Policies.Admin);
-        admin.MapPost("/", CreateClient.Handle).WithSummary("Create a machine client; its secret is shown only here");
-        admin.MapGet("/", ListClients.Handle).WithSummary("List machine clients (never secrets)");
+        admin.MapPost("/", CreateClient.Handle).WithSummary("Create a machine client; its secret is shown only here")
+            .WithDescription($"At most {CreateClient.MaxClients} machine clients exist; the next is 409 client_limit_reached.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGet("/", ListClients.Handle).WithSummary("List machine clients (never secrets)")
+            .WithDescription($"Every machine client, by client id (at most {CreateClient.MaxClients}).");
         admin.MapGet("/{clientId}", GetClient.Handle).WithSummary("One machine client (never its secret)");
         admin.MapDelete("/{clientId}", DeleteClient.Handle).WithSummary("Revoke a machine client");
         return app;

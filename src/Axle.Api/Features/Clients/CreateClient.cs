@@ -20,7 +20,10 @@ internal static class CreateClient
 {
     public const int MaxNameLength = 100;
 
-    public static async Task<Results<Created<CreatedClient>, ValidationProblem>> Handle(
+    /// <summary>Machine clients at most (one per integration: suppliers, carriers, an ERP); the next is refused with 409.</summary>
+    public const int MaxClients = 100;
+
+    public static async Task<Results<Created<CreatedClient>, ValidationProblem, ProblemHttpResult>> Handle(
         CreateClientRequest request, IOpenIddictApplicationManager applications, AppDbContext db, AuditTrail audit,
         CancellationToken ct)
     {
@@ -44,6 +47,13 @@ internal static class CreateClient
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
+        }
+
+        if (await applications.CountAsync(ct) >= MaxClients)
+        {
+            return Problems.Conflict("client_limit_reached", "Too many machine clients",
+                $"There are already {MaxClients} machine clients, the most there may be; delete one that is no longer used.",
+                new Dictionary<string, object?> { ["maxClients"] = MaxClients });
         }
 
         // The client id is ours, never the caller's choice; the secret is 256 random bits that OpenIddict stores hashed.

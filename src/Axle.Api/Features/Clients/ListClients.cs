@@ -8,15 +8,17 @@ namespace Axle.Api.Features.Clients;
 /// <summary>A machine client as listed: never its secret.</summary>
 public sealed record ClientSummary(string ClientId, string Name, [property: MaxLength(MachineScopes.MaxPerClient)] IReadOnlyList<string> Scopes);
 
-public sealed record ClientList(IReadOnlyList<ClientSummary> Items);
+/// <param name="Items">Every machine client, by client id: at most 100, which creation is held to.</param>
+public sealed record ClientList([property: MaxLength(CreateClient.MaxClients)] IReadOnlyList<ClientSummary> Items);
 
 internal static class ListClients
 {
     public static async Task<Ok<ClientList>> Handle(IOpenIddictApplicationManager applications, CancellationToken ct)
     {
-        // Machine clients are few (one per integration); the manager decodes OpenIddict's stored permissions for us.
+        // Machine clients are few (one per integration, CreateClient.MaxClients at most); the manager decodes OpenIddict's
+        // stored permissions for us.
         var items = new List<ClientSummary>();
-        await foreach (var application in applications.ListAsync(count: null, offset: null, ct))
+        await foreach (var application in applications.ListAsync(count: CreateClient.MaxClients, offset: null, ct))
         {
             items.Add(await SummarizeAsync(applications, application, ct));
         }

@@ -10,11 +10,13 @@ namespace Axle.Api.Features.Feedback;
 /// <summary>
 /// <c>GET /api/v1/admin/feedback?partId=&amp;brand=</c> (staff): ratings and fit answers per part and per brand, with the
 /// order ratings overall. Counts and averages only: no user ids, names or comments (a comment can identify its writer,
-/// so comments stay out of the aggregates). <c>brand</c> is a brand id or name; the part list is the 100 most rated.
+/// so comments stay out of the aggregates). <c>brand</c> is a brand id or name; the part and brand lists are the 100 most
+/// rated, and <c>partCount</c> and <c>brandCount</c> say how many were rated.
 /// </summary>
 internal static class FeedbackAggregates
 {
     public const int MaxParts = 100;
+    public const int MaxBrands = 100;
 
     public sealed record FitCounts(int Yes, int No, int Unsure);
 
@@ -24,8 +26,13 @@ internal static class FeedbackAggregates
 
     public sealed record OrderSummary(int Count, double? AverageRating);
 
+    /// <param name="Parts">The 100 most rated parts.</param>
+    /// <param name="Brands">The 100 most rated brands.</param>
+    /// <param name="PartCount">Parts with feedback (under the filters); more than listed when over 100.</param>
+    /// <param name="BrandCount">Brands with feedback (under the filters); more than listed when over 100.</param>
     public sealed record Response(
-        OrderSummary Orders, [property: MaxLength(MaxParts)] IReadOnlyList<PartSummary> Parts, IReadOnlyList<BrandSummary> Brands);
+        OrderSummary Orders, [property: MaxLength(MaxParts)] IReadOnlyList<PartSummary> Parts,
+        [property: MaxLength(MaxBrands)] IReadOnlyList<BrandSummary> Brands, int PartCount, int BrandCount);
 
     private sealed record Row(long Key, int Count, double Average, int Yes, int No, int Unsure);
 
@@ -58,7 +65,9 @@ internal static class FeedbackAggregates
         var perBrand = await items.GroupBy(i => i.BrandId)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
             .Select(g => new Row(g.Key, g.Count(), g.Average(i => (double)i.Rating), g.Count(i => i.Fit == FitAnswer.Yes),
-                g.Count(i => i.Fit == FitAnswer.No), g.Count(i => i.Fit == FitAnswer.Unsure))).ToListAsync(ct);
+                g.Count(i => i.Fit == FitAnswer.No), g.Count(i => i.Fit == FitAnswer.Unsure))).Take(MaxBrands).ToListAsync(ct);
+        var partCount = perPart.Count < MaxParts ? perPart.Count : await items.Select(i => i.PartId).Distinct().CountAsync(ct);
+        var brandCount = perBrand.Count < MaxBrands ? perBrand.Count : await items.Select(i => i.BrandId).Distinct().CountAsync(ct);
 
         var partIds = perPart.Select(r => r.Key).ToList();
         var parts = await db.Set<Part>().AsNoTracking().Where(x => partIds.Contains(x.Id))
@@ -76,7 +85,9 @@ internal static class FeedbackAggregates
                 r.Key, parts[r.Key].Sku, parts[r.Key].Name, parts[r.Key].BrandId, brands.GetValueOrDefault(parts[r.Key].BrandId, ""),
                 r.Count, Math.Round(r.Average, 2), new FitCounts(r.Yes, r.No, r.Unsure)))],
             [.. perBrand.Select(r => new BrandSummary(
-                (int)r.Key, brands.GetValueOrDefault((int)r.Key, ""), r.Count, Math.Round(r.Average, 2), new FitCounts(r.Yes, r.No, r.Unsure)))]));
+                (int)r.Key, brands.GetValueOrDefault((int)r.Key, ""), r.Count, Math.Round(r.Average, 2), new FitCounts(r.Yes, r.No, r.Unsure)))],
+            partCount,
+            brandCount));
     }
 }
 

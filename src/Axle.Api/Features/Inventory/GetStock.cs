@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,13 +9,24 @@ namespace Axle.Api.Features.Inventory;
 /// <summary><c>GET /api/v1/inventory/{sku}</c>: the SKU's levels per warehouse and their totals.</summary>
 internal static class GetStock
 {
+    /// <summary>
+    /// Warehouses one answer lists at most (by code); <c>warehouseCount</c> says how many hold a level of the SKU, the totals
+    /// cover all of them, and <c>GET /api/v1/inventory?warehouseId=</c> pages through any warehouse's levels.
+    /// </summary>
+    public const int MaxWarehouses = 100;
+
     public sealed record WarehouseStock(
         long WarehouseId, string WarehouseCode, bool Active, int OnHand, int Reserved, int Available, int ReorderPoint,
         int ReorderQuantity);
 
     public sealed record Totals(int OnHand, int Reserved, int Available);
 
-    public sealed record Response(string Sku, long PartId, IReadOnlyList<WarehouseStock> Warehouses, Totals Totals);
+    /// <param name="Warehouses">The SKU's level in each warehouse, by warehouse code, at most 100.</param>
+    /// <param name="WarehouseCount">Warehouses holding a level of the SKU; more than listed when over 100.</param>
+    /// <param name="Totals">Sums over every warehouse, listed or not.</param>
+    public sealed record Response(
+        string Sku, long PartId, [property: MaxLength(MaxWarehouses)] IReadOnlyList<WarehouseStock> Warehouses, int WarehouseCount,
+        Totals Totals);
 
     public static async Task<Results<Ok<Response>, NotModifiedResult, ProblemHttpResult>> Handle(
         string sku, HttpContext http, AppDbContext db, CancellationToken ct)
@@ -52,7 +64,7 @@ internal static class GetStock
         }
 
         var stock = levels.Select(l => l.Stock).ToList();
-        return TypedResults.Ok(new Response(part.Sku, part.Id, stock,
+        return TypedResults.Ok(new Response(part.Sku, part.Id, [.. stock.Take(MaxWarehouses)], stock.Count,
             new Totals(stock.Sum(s => s.OnHand), stock.Sum(s => s.Reserved), stock.Sum(s => s.Available))));
     }
 }

@@ -106,8 +106,9 @@ public static class InventoryEndpoints
         group.MapGet("/{sku}", GetStock.Handle).RequireAuthorization(ReadStock)
             .WithName("GetStock")
             .WithSummary("Stock of one SKU per warehouse, with totals")
-            .WithDescription("Staff only (customers see availableQuantity on parts). Totals sum every warehouse listed; " +
-                "inactive warehouses are flagged and do not sell. ETag over the levels' versions; If-None-Match → 304.")
+            .WithDescription("Staff only (customers see availableQuantity on parts). Lists at most 100 warehouses by code; " +
+                "warehouseCount counts every warehouse holding a level and the totals sum them all (GET /api/v1/inventory?warehouseId= " +
+                "pages through one warehouse's levels); inactive warehouses are flagged and do not sell. ETag over the levels' versions; If-None-Match → 304.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{sku}/movements", ListMovements.Handle).RequireAuthorization(ReadStock)
             .WithName("ListStockMovements")
@@ -157,9 +158,10 @@ public static class InventoryEndpoints
             .WithName("CreateReservation")
             .WithSummary("Reserve stock for a set of lines, atomically")
             .WithDescription("Each line names a part by partId or sku. Allocation (Inventory:Allocation): most_available fills from the " +
-                "warehouse with the most available and splits only when needed (one warehouse for the whole order when one can); " +
-                "nearest_region prefers shipTo's country and region. All lines are reserved or none: 409 insufficient_stock names " +
-                "the SKUs with requested and available quantities. A held reservation expires after Inventory:ReservationTtl " +
+                "warehouse with the most available and splits only when needed (one warehouse for the whole order when one can), " +
+                "over at most 10 warehouses per part (its fullest); nearest_region prefers shipTo's country and region. All lines " +
+                "are reserved or none: 409 insufficient_stock names the SKUs with requested and available quantities (available: " +
+                "what the part's 10 fullest warehouses hold). A held reservation expires after Inventory:ReservationTtl " +
                 "(default 15 minutes) and its stock is released.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -69,6 +69,11 @@ public sealed class InventoryReservations(
             throw new ArgumentException("A reservation has at least one line, each with a positive quantity.", nameof(command));
         }
 
+        if (lines.Count > Reservation.MaxParts)
+        {
+            throw new ArgumentException($"A reservation holds at most {Reservation.MaxParts} parts.", nameof(command));
+        }
+
         // No part lookup on the way to a reservation: a part with a stock level exists (foreign key), so only a failed
         // allocation asks which parts are unknown and what their SKUs are.
         var partIds = lines.Select(l => l.PartId).ToList();
@@ -110,7 +115,7 @@ public sealed class InventoryReservations(
             candidates = await CandidatesAsync(partIds, ct);
         }
 
-        var available = candidates.GroupBy(c => c.PartId).ToDictionary(g => g.Key, g => g.Sum(c => c.Available));
+        var available = candidates.GroupBy(c => c.PartId).ToDictionary(g => g.Key, g => StockAllocator.Reachable(g));
         var all = lines.Select(l => new SkuShortage(l.PartId, skus[l.PartId], l.Quantity, available.GetValueOrDefault(l.PartId))).ToList();
         var shortages = all.Where(s => s.Available < s.Requested).ToList();
         metrics.Conflict(command.ReferenceType);

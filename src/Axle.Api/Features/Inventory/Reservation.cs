@@ -34,6 +34,15 @@ public sealed class Reservation
     public const int ReferenceTypeMaxLength = 32;
     public const int ReferenceIdMaxLength = 64;
 
+    /// <summary>
+    /// Distinct parts one reservation holds at most: the largest cart (Carts:MaxLines' ceiling) and every request that
+    /// reserves (reservation and order lines) stay within it; <see cref="InventoryReservations"/> refuses more as a bug.
+    /// </summary>
+    public const int MaxParts = 500;
+
+    /// <summary>Lines (part × warehouse) at most: each part is split over at most <see cref="StockAllocator.MaxWarehousesPerLine"/> warehouses.</summary>
+    public const int MaxLines = MaxParts * StockAllocator.MaxWarehousesPerLine;
+
     private readonly List<ReservationLine> _lines = [];
 
     private Reservation()
@@ -76,6 +85,11 @@ public sealed class Reservation
         if (Status != ReservationStatus.Held || allocation.Quantity <= 0)
         {
             throw new InvalidOperationException("Lines are added to a held reservation, each with at least one unit.");
+        }
+
+        if (_lines.Count >= MaxLines)
+        {
+            throw new InvalidOperationException($"A reservation holds at most {MaxLines} lines.");
         }
 
         _lines.Add(new ReservationLine(allocation.PartId, allocation.WarehouseId, allocation.LevelId, allocation.Quantity));

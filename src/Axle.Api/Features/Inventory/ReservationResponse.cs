@@ -1,11 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Inventory;
 
+/// <param name="Lines">Per part and warehouse: at most 500 parts, each from at most 10 warehouses.</param>
 public sealed record ReservationResponse(
-    Guid Id, ReservationStatus Status, ReservationResponse.ReferenceInfo? Reference, IReadOnlyList<ReservationResponse.Line> Lines,
+    Guid Id, ReservationStatus Status, ReservationResponse.ReferenceInfo? Reference,
+    [property: MaxLength(Reservation.MaxLines)] IReadOnlyList<ReservationResponse.Line> Lines,
     DateTime CreatedAt, DateTime ExpiresAt, DateTime? ClosedAt)
 {
     public sealed record ReferenceInfo(string Type, string Id);

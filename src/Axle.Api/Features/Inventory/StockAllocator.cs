@@ -76,11 +76,22 @@ public sealed class NearestRegionStrategy : IAllocationStrategy
 /// Splits order lines over warehouses. Pure: it sees quantities read a moment ago, and the reservation then claims each
 /// allocation with a conditional update, re-allocating when stock moved in between.
 /// Rules, in order: (1) one warehouse that can ship every line whole, the strategy's best; (2) otherwise per line, one
-/// warehouse that can ship that line whole; (3) otherwise the line is split over warehouses in the strategy's order,
-/// taking all that each has until the line is filled. Split only when needed.
+/// warehouse that can ship that line whole; (3) otherwise the line is split over its
+/// <see cref="MaxWarehousesPerLine"/> fullest warehouses in the strategy's order, taking all that each has until the line
+/// is filled. Split only when needed; a line those warehouses cannot fill is a shortage.
 /// </summary>
 public static class StockAllocator
 {
+    /// <summary>
+    /// Warehouses one line is split over at most: more parcels than that for one part is no way to ship it, and it bounds a
+    /// reservation's lines (<see cref="Reservation.MaxLines"/>).
+    /// </summary>
+    public const int MaxWarehousesPerLine = 10;
+
+    /// <summary>What one line can take of a part: the stock of its <see cref="MaxWarehousesPerLine"/> fullest warehouses.</summary>
+    public static int Reachable(IEnumerable<StockCandidate> candidates) =>
+        candidates.Select(c => c.Available).Where(a => a > 0).OrderDescending().Take(MaxWarehousesPerLine).Sum();
+
     public static AllocationResult Allocate(
         IReadOnlyList<AllocationLine> lines, IReadOnlyList<StockCandidate> candidates, IAllocationStrategy strategy, ShipTo? destination)
     {
@@ -92,7 +103,7 @@ public static class StockAllocator
 
         var byPart = candidates.Where(c => c.Available > 0).ToLookup(c => c.PartId);
         var shortages = wanted
-            .Select(l => new Shortage(l.PartId, l.Quantity, byPart[l.PartId].Sum(c => c.Available)))
+            .Select(l => new Shortage(l.PartId, l.Quantity, Reachable(byPart[l.PartId])))
             .Where(s => s.Available < s.Requested)
             .ToList();
         if (shortages.Count > 0)
@@ -117,8 +128,9 @@ public static class StockAllocator
                 continue;
             }
 
+            var fullest = byPart[line.PartId].OrderByDescending(c => c.Available).ThenBy(c => c.WarehouseId).Take(MaxWarehousesPerLine);
             var remaining = line.Quantity;
-            foreach (var candidate in ranked)
+            foreach (var candidate in strategy.Rank(fullest, destination))
             {
                 var take = Math.Min(remaining, candidate.Available);
                 allocations.Add(new Allocation(candidate.LevelId, line.PartId, candidate.WarehouseId, take));

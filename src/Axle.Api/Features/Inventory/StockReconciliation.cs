@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,10 @@ namespace Axle.Api.Features.Inventory;
 public sealed record StockDrift(
     long LevelId, string Sku, long WarehouseId, int OnHand, int Reserved, long LedgerOnHand, long LedgerReserved, long HeldReservations);
 
-public sealed record ReconciliationReport(bool Consistent, int CheckedLevels, int DriftCount, IReadOnlyList<StockDrift> Drift);
+/// <param name="DriftCount">Every level that drifts.</param>
+/// <param name="Drift">The first 100 of them.</param>
+public sealed record ReconciliationReport(
+    bool Consistent, int CheckedLevels, int DriftCount, [property: MaxLength(StockReconciliation.MaxListed)] IReadOnlyList<StockDrift> Drift);
 
 /// <summary>
 /// Checks the ledger's promise: every level's on hand and reserved equal the sums of its movements (and movements never

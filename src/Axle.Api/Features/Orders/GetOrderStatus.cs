@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Security;
@@ -8,9 +9,21 @@ namespace Axle.Api.Features.Orders;
 
 public sealed record TrackingEventResponse(string Status, DateTime At, string? Location, string? Description);
 
+/// <param name="Events">The latest 100 tracking events, in the order they happened.</param>
+/// <param name="EventCount">Every tracking event the shipment has.</param>
 public sealed record ShipmentStatusResponse(
     Guid Id, long WarehouseId, string Carrier, string TrackingNumber, string Status, DateTime CreatedAt,
-    IReadOnlyList<TrackingEventResponse> Events);
+    [property: MaxLength(OrderTracking.MaxEvents)] IReadOnlyList<TrackingEventResponse> Events, int EventCount);
+
+/// <summary>The bounds of an order's tracking as its status shows it.</summary>
+public static class OrderTracking
+{
+    /// <summary>Shipments an order has at most (Shipments:MaxPerOrder is held to it).</summary>
+    public const int MaxShipments = 100;
+
+    /// <summary>Tracking events listed per shipment at most: the latest ones.</summary>
+    public const int MaxEvents = 100;
+}
 
 /// <summary>The shipments of an order as its status shows them. The shipments feature provides it; without it, none.</summary>
 public interface IOrderTracking
@@ -35,7 +48,8 @@ internal static class GetOrderStatus
 
     public sealed record Response(
         Guid OrderId, string Number, string Status, DateTime UpdatedAt, bool NeedsAttention, string? AttentionNote,
-        IReadOnlyList<HistoryItem> History, IReadOnlyList<ShipmentStatusResponse> Shipments);
+        [property: MaxLength(OrderStateMachine.MaxHistory)] IReadOnlyList<HistoryItem> History,
+        [property: MaxLength(OrderTracking.MaxShipments)] IReadOnlyList<ShipmentStatusResponse> Shipments);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(
         Guid id, ClaimsPrincipal principal, AppDbContext db, IOrderTracking tracking, CancellationToken ct)

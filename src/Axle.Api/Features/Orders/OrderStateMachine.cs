@@ -46,6 +46,13 @@ public static class OrderStateMachine
         [OrderStatus.Returned] = [],
     };
 
+    /// <summary>
+    /// Entries an order's status history has at most: "placed" and one per step of the longest path through the table
+    /// (pending_payment → paid → picking → shipped → delivered → partially_returned → returned). The table has no cycle,
+    /// so no order can repeat a step; a unit test walks it to keep this number true.
+    /// </summary>
+    public const int MaxHistory = 7;
+
     public static bool CanTransition(OrderStatus from, OrderStatus to) => Allowed[from].Contains(to);
 
     /// <summary>The states reachable from <paramref name="from"/> in one step.</summary>

@@ -7,6 +7,7 @@ using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Axle.Api.Features.Shipments;
 
@@ -31,8 +32,9 @@ internal static class CreateShipment
 
     public static async Task<Results<Created<ShipmentResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, Request request, ClaimsPrincipal principal, AppDbContext db, InventoryReservations reservations, AuditTrail audit,
-        TimeProvider time, CancellationToken ct)
+        IOptions<ShipmentOptions> options, TimeProvider time, CancellationToken ct)
     {
+        var maxShipments = options.Value.MaxPerOrder;
         var order = await db.Set<Order>().AsNoTracking().Include(o => o.Items).FirstOrDefaultAsync(o => o.Id == id, ct);
         if (order is null)
         {
@@ -64,6 +66,11 @@ internal static class CreateShipment
                 new Dictionary<string, object?> { ["skus"] = over });
         }
 
+        if (await db.Set<Shipment>().CountAsync(s => s.OrderId == id, ct) >= maxShipments)
+        {
+            return ShipmentLimitReached(maxShipments);
+        }
+
         var carrier = request.Carrier!.Trim().ToLowerInvariant();
         var trackingNumber = request.TrackingNumber!.Trim();
         if (await db.Set<Shipment>().AnyAsync(s => s.Carrier == carrier && s.TrackingNumber == trackingNumber, ct))
@@ -79,8 +86,10 @@ internal static class CreateShipment
             var now = time.GetUtcNow().UtcDateTime;
             var tracked = await db.Set<Order>().FirstAsync(o => o.Id == id, token);
             var shippedNow = await ShippedAsync(db, id, token);
+            // The order's version (touched below) serializes its shipments, so this count cannot be passed by a racing one.
             if (tracked.Status is not (OrderStatus.Paid or OrderStatus.Picking)
-                || wanted.Any(w => w.Value > parts[w.Key].Quantity - shippedNow.GetValueOrDefault(w.Key)))
+                || wanted.Any(w => w.Value > parts[w.Key].Quantity - shippedNow.GetValueOrDefault(w.Key))
+                || await db.Set<Shipment>().CountAsync(s => s.OrderId == id, token) >= maxShipments)
             {
                 return false;
             }
@@ -147,6 +156,11 @@ internal static class CreateShipment
 
     private static ProblemHttpResult OrderChanged() =>
         Problems.Conflict("order_changed", "Order changed", "The order changed while this request ran; read it again and retry.");
+
+    private static ProblemHttpResult ShipmentLimitReached(int max) =>
+        Problems.Conflict("shipment_limit_reached", "Too many shipments",
+            $"An order has at most {max} shipments; ship the remaining units in one of them.",
+            new Dictionary<string, object?> { ["maxShipments"] = max });
 
     private static ProblemHttpResult TrackingNumberTaken() =>
         Problems.Conflict("tracking_number_taken", "Tracking number in use", "This carrier's tracking number belongs to another shipment.");

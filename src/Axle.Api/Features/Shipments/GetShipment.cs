@@ -9,13 +9,22 @@ namespace Axle.Api.Features.Shipments;
 
 public sealed record ShipmentItemResponse(Guid OrderItemId, int Quantity);
 
+/// <param name="Events">The carrier's tracking events in the order they happened: the latest 100.</param>
+/// <param name="EventCount">Every tracking event the shipment has; more than listed when over 100.</param>
 public sealed record ShipmentResponse(
     Guid Id, Guid OrderId, long WarehouseId, string Carrier, string TrackingNumber, string Status, DateTime CreatedAt,
     DateTime ShippedAt, DateTime? DeliveredAt,
-    [property: MaxLength(CreateShipment.MaxItems)] IReadOnlyList<ShipmentItemResponse> Items, IReadOnlyList<TrackingEventResponse> Events);
+    [property: MaxLength(CreateShipment.MaxItems)] IReadOnlyList<ShipmentItemResponse> Items,
+    [property: MaxLength(ShipmentReads.MaxEvents)] IReadOnlyList<TrackingEventResponse> Events, int EventCount);
 
 internal static class ShipmentReads
 {
+    /// <summary>
+    /// Tracking events a shipment shows at most: its latest ones (a parcel's journey is a few dozen scans; a carrier that
+    /// keeps pushing cannot grow the answer). <c>eventCount</c> says how many it has.
+    /// </summary>
+    public const int MaxEvents = OrderTracking.MaxEvents;
+
     public static async Task<ShipmentResponse?> FindAsync(AppDbContext db, Guid id, CancellationToken ct)
     {
         var shipment = await db.Set<Shipment>().AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == id, ct);
@@ -25,15 +34,20 @@ internal static class ShipmentReads
         }
 
         var events = await EventsAsync(db, [id], ct);
+        var (listed, count) = events.GetValueOrDefault(id, ([], 0));
         return new ShipmentResponse(
             shipment.Id, shipment.OrderId, shipment.WarehouseId, shipment.Carrier, shipment.TrackingNumber, Shipment.Name(shipment.Status),
             shipment.CreatedAt, shipment.ShippedAt, shipment.DeliveredAt,
             [.. shipment.Items.Select(i => new ShipmentItemResponse(i.OrderItemId, i.Quantity))],
-            events.GetValueOrDefault(id, []));
+            listed, count);
     }
 
-    /// <summary>Tracking events per shipment, in the order they happened at the carrier.</summary>
-    public static async Task<Dictionary<Guid, List<TrackingEventResponse>>> EventsAsync(AppDbContext db, List<Guid> shipmentIds, CancellationToken ct)
+    /// <summary>
+    /// Tracking events per shipment, in the order they happened at the carrier: the latest <see cref="MaxEvents"/>, and how
+    /// many there are.
+    /// </summary>
+    public static async Task<Dictionary<Guid, (List<TrackingEventResponse> Events, int Count)>> EventsAsync(
+        AppDbContext db, List<Guid> shipmentIds, CancellationToken ct)
     {
         var events = await db.Set<TrackingEvent>().AsNoTracking()
             .Where(e => shipmentIds.Contains(e.ShipmentId))
@@ -41,7 +55,13 @@ internal static class ShipmentReads
             .Select(e => new { e.ShipmentId, e.Status, e.OccurredAt, e.Location, e.Description })
             .ToListAsync(ct);
         return events.GroupBy(e => e.ShipmentId).ToDictionary(
-            g => g.Key, g => g.Select(e => new TrackingEventResponse(Shipment.Name(e.Status), e.OccurredAt, e.Location, e.Description)).ToList());
+            g => g.Key,
+            g =>
+            {
+                var all = g.ToList();
+                return (all.Skip(Math.Max(0, all.Count - MaxEvents))
+                    .Select(e => new TrackingEventResponse(Shipment.Name(e.Status), e.OccurredAt, e.Location, e.Description)).ToList(), all.Count);
+            });
     }
 }
 
@@ -60,8 +80,12 @@ internal sealed class ShipmentTracking(AppDbContext db) : IOrderTracking
         var events = await ShipmentReads.EventsAsync(db, [.. shipments.Select(s => s.Id)], ct);
         return
         [
-            .. shipments.Select(s => new ShipmentStatusResponse(
-                s.Id, s.WarehouseId, s.Carrier, s.TrackingNumber, Shipment.Name(s.Status), s.CreatedAt, events.GetValueOrDefault(s.Id, []))),
+            .. shipments.Take(OrderTracking.MaxShipments).Select(s =>
+            {
+                var (listed, count) = events.GetValueOrDefault(s.Id, ([], 0));
+                return new ShipmentStatusResponse(
+                    s.Id, s.WarehouseId, s.Carrier, s.TrackingNumber, Shipment.Name(s.Status), s.CreatedAt, listed, count);
+            }),
         ];
     }
 }

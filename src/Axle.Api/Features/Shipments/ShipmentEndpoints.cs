@@ -37,7 +37,8 @@ public static class ShipmentEndpoints
                 "order (core_charge lines never ship) with quantity up to what is not shipped yet (409 exceeds_unshipped); the " +
                 "warehouse must hold those units for the order (409 not_reserved_at_warehouse). Split shipments allowed. The first " +
                 "shipment moves the order paid → picking, the one that ships the last unit picking → shipped. Order not paid or " +
-                "picking → 409 illegal_transition; a carrier's tracking number used twice → 409 tracking_number_taken. " +
+                "picking → 409 illegal_transition; a carrier's tracking number used twice → 409 tracking_number_taken; an order " +
+                "that already has Shipments:MaxPerOrder shipments (at most 100) → 409 shipment_limit_reached. " +
                 "Carrier codes are stored lower case.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)

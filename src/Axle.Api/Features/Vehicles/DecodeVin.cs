@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -19,10 +20,17 @@ public sealed record VinResponse(
     string CheckDigit,
     string PlantCode,
     string SerialNumber,
-    IReadOnlyList<VinVehicle> Vehicles);
+    [property: MaxLength(DecodeVin.MaxVehicles)] IReadOnlyList<VinVehicle> Vehicles,
+    bool VehiclesTruncated);
 
 internal static class DecodeVin
 {
+    /// <summary>
+    /// Catalog vehicles one VIN answer lists at most (lowest ids first): a VIN prefix and year name one model, so a handful
+    /// of submodel and engine configurations in practice. <c>vehiclesTruncated</c> says when more matched.
+    /// </summary>
+    public const int MaxVehicles = 100;
+
     public static async Task<Results<Ok<VinResponse>, NotModifiedResult, ValidationProblem>> Handle(
         string vin, HttpContext http, AppDbContext db, CancellationToken ct)
     {
@@ -40,11 +48,17 @@ internal static class DecodeVin
             .Distinct()
             .OrderBy(v => v.Id)
             .Select(v => new VinVehicle(v.Id, v.Year, v.Make, v.Model, v.Submodel, v.Engine))
+            .Take(MaxVehicles + 1)
             .ToListAsync(ct);
+        var truncated = vehicles.Count > MaxVehicles;
+        if (truncated)
+        {
+            vehicles.RemoveAt(MaxVehicles);
+        }
 
         var response = new VinResponse(decoded.Vin, decoded.Wmi, decoded.Manufacturer, decoded.Make, decoded.Region,
             decoded.Country, decoded.ModelYear, decoded.CheckDigit.ToString(), decoded.PlantCode.ToString(),
-            decoded.SerialNumber, vehicles);
+            decoded.SerialNumber, vehicles, truncated);
         using var hasher = new ETagHasher();
         hasher.Add(response.Vin);
         foreach (var v in vehicles)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Features.Catalog;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
@@ -10,14 +11,20 @@ public sealed record NamedItem(string Name);
 
 public sealed record YearItem(int Year);
 
-public sealed record ItemList<T>(IReadOnlyList<T> Items);
+/// <param name="Items">At most 1000, in the list's order.</param>
+/// <param name="Truncated">True when the catalog holds more than 1000 and the rest were left off.</param>
+public sealed record ItemList<T>([property: MaxLength(VehicleLists.MaxItems)] IReadOnlyList<T> Items, bool Truncated);
 
 /// <summary>
 /// The year/make/model pickers. Lookups use the normalized keys, so "mercedes benz" finds "Mercedes-Benz"; unknown
-/// values give empty lists, missing required parameters 400. Lists are short and complete, so they are not paginated.
+/// values give empty lists, missing required parameters 400. Lists are short and complete, so they are not paginated:
+/// a picker with more than <see cref="MaxItems"/> entries (no real make, model or year has that many) lists the first
+/// ones and says it is truncated.
 /// </summary>
 internal static class VehicleLists
 {
+    public const int MaxItems = 1000;
+
     public static async Task<Results<Ok<ItemList<NamedItem>>, NotModifiedResult, ValidationProblem>> Makes(
         HttpContext http, AppDbContext db, CancellationToken ct)
     {
@@ -53,12 +60,12 @@ internal static class VehicleLists
             .Select(v => v.Year).Distinct().ToListAsync(ct);
         var items = years.OrderDescending().Select(y => new YearItem(y)).ToList();
         using var hasher = new ETagHasher();
-        foreach (var item in items)
+        foreach (var item in items.Take(MaxItems))
         {
             hasher.Add(item.Year);
         }
 
-        return Respond(http, new ItemList<YearItem>(items), hasher.ToETag());
+        return Respond(http, new ItemList<YearItem>([.. items.Take(MaxItems)], items.Count > MaxItems), hasher.ToETag());
     }
 
     public static async Task<Results<Ok<ItemList<NamedItem>>, NotModifiedResult, ValidationProblem>> Submodels(
@@ -99,8 +106,11 @@ internal static class VehicleLists
         return db.Set<Vehicle>().AsNoTracking().Where(v => v.MakeKey == makeKey && v.ModelKey == modelKey && v.Year == year);
     }
 
-    private static ItemList<NamedItem> Named(IEnumerable<string> names) =>
-        new([.. names.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).Select(n => new NamedItem(n))]);
+    private static ItemList<NamedItem> Named(IEnumerable<string> names)
+    {
+        var distinct = names.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        return new([.. distinct.Take(MaxItems).Select(n => new NamedItem(n))], distinct.Count > MaxItems);
+    }
 
     private static Results<Ok<ItemList<NamedItem>>, NotModifiedResult, ValidationProblem> Respond(HttpContext http, ItemList<NamedItem> list)
     {
@@ -109,6 +119,8 @@ internal static class VehicleLists
         {
             hasher.Add(item.Name);
         }
+
+        hasher.Add(list.Truncated ? 1 : 0);
 
         return Respond(http, list, hasher.ToETag());
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,9 +9,18 @@ namespace Axle.Api.Features.Webhooks;
 /// <summary><c>GET /api/v1/webhook-subscriptions/{id}/deliveries/{deliveryId}</c>: one delivery with every attempt.</summary>
 internal static class GetDelivery
 {
+    /// <summary>
+    /// Attempts the log shows at most: the latest, as many as one whole round of the longest retry schedule allowed
+    /// (Webhooks:RetrySchedule holds at most 50 waits, so 51 attempts). Replays add rounds; <c>attemptCount</c> counts them all.
+    /// </summary>
+    public const int MaxLoggedAttempts = WebhookOptions.MaxRetryWaits + 1;
+
     public sealed record AttemptResponse(int Number, DateTime AttemptedAt, int? StatusCode, int LatencyMs, string? Error, string? Response);
 
-    public sealed record Response(DeliveryResponse Delivery, IReadOnlyList<AttemptResponse> AttemptLog);
+    /// <param name="AttemptLog">The latest 51 attempts, oldest first.</param>
+    /// <param name="AttemptCount">Every attempt ever made, across replays.</param>
+    public sealed record Response(
+        DeliveryResponse Delivery, [property: MaxLength(MaxLoggedAttempts)] IReadOnlyList<AttemptResponse> AttemptLog, int AttemptCount);
 
     public static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(
         Guid id, Guid deliveryId, HttpContext http, AppDbContext db, CancellationToken ct)
@@ -20,12 +30,14 @@ internal static class GetDelivery
             return NotFound();
         }
 
-        var attempts = await db.Set<WebhookDeliveryAttempt>().AsNoTracking()
-            .Where(a => a.DeliveryId == deliveryId)
-            .OrderBy(a => a.Number)
+        var all = db.Set<WebhookDeliveryAttempt>().AsNoTracking().Where(a => a.DeliveryId == deliveryId);
+        var attempts = await all
+            .OrderByDescending(a => a.Number).ThenByDescending(a => a.Id)
+            .Take(MaxLoggedAttempts)
             .Select(a => new AttemptResponse(a.Number, a.AttemptedAt, a.StatusCode, a.LatencyMs, a.Error, a.Response))
             .ToListAsync(ct);
-        return TypedResults.Ok(new Response(DeliveryResponse.From(delivery), attempts));
+        attempts.Reverse();
+        return TypedResults.Ok(new Response(DeliveryResponse.From(delivery), attempts, await all.CountAsync(ct)));
     }
 
     /// <summary>The delivery when it belongs to a subscription the caller may see.</summary>

@@ -86,7 +86,9 @@ public static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/deliveries/{deliveryId:guid}", GetDelivery.Handle)
             .WithName("GetWebhookDelivery")
-            .WithSummary("One delivery with every attempt (time, status code, latency, error, start of the answer)")
+            .WithSummary("One delivery with its attempts (time, status code, latency, error, start of the answer)")
+            .WithDescription("The attempt log lists the latest 51 attempts (one whole round of the longest retry schedule); " +
+                "attemptCount counts every attempt, replays included.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", ReplayDelivery.Handle)
             .WithName("ReplayWebhookDelivery")

@@ -6,6 +6,9 @@ public sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhooks";
 
+    /// <summary>Waits <see cref="RetrySchedule"/> may hold at most.</summary>
+    public const int MaxRetryWaits = 50;
+
     /// <summary>
     /// Waits between attempts: the first attempt is immediate, then one retry after each entry. The default is the Standard
     /// Webhooks reference schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 27 hours).
@@ -65,9 +68,10 @@ public sealed class WebhookOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (RetrySchedule.Count > 50 || RetrySchedule.Any(d => d < TimeSpan.Zero || d > TimeSpan.FromDays(7)))
+        if (RetrySchedule.Count > MaxRetryWaits || RetrySchedule.Any(d => d < TimeSpan.Zero || d > TimeSpan.FromDays(7)))
         {
-            yield return new ValidationResult("Webhooks:RetrySchedule holds at most 50 waits, each from 0 to 7 days.", [nameof(RetrySchedule)]);
+            yield return new ValidationResult(
+                $"Webhooks:RetrySchedule holds at most {MaxRetryWaits} waits, each from 0 to 7 days.", [nameof(RetrySchedule)]);
         }
     }
 }

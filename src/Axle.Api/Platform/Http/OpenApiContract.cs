@@ -206,6 +206,14 @@ public static class OpenApiContract
         {
             schema.MaxItems = Pagination.MaxLimit;
         }
+
+        // The framework's validation problem: Problems.NormalizeValidation keeps at most that many messages per field.
+        if (context.JsonTypeInfo.Type == typeof(HttpValidationProblemDetails)
+            && schema.Properties is { } properties && properties.TryGetValue("errors", out var errors)
+            && errors is OpenApiSchema { AdditionalProperties: OpenApiSchema messages })
+        {
+            messages.MaxItems = Problems.MaxMessagesPerField;
+        }
     }
 
     private static OpenApiHeader Header(string description) => new()

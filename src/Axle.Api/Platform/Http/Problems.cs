@@ -11,6 +11,12 @@ public static class Problems
 {
     public const string TypeBase = "https://axle.example/problems/";
 
+    /// <summary>
+    /// Messages a validation problem lists per field at most (<see cref="NormalizeValidation"/> keeps the first ones). Axle's
+    /// validators give one or two per field; the cap makes the document's <c>maxItems</c> true whatever produced the problem.
+    /// </summary>
+    public const int MaxMessagesPerField = 10;
+
     public static ProblemHttpResult Create(
         int status, string code, string title, string? detail = null, IDictionary<string, object?>? extensions = null)
     {
@@ -62,7 +68,9 @@ public static class Problems
     /// <summary>
     /// Makes a validation problem look the same wherever it was produced (the framework's validation filter, a handler):
     /// field keys in the JSON (camelCase) names clients send (<c>Items[0].Quantity</c> → <c>items[0].quantity</c>),
-    /// and the project's <c>validation-failed</c> type instead of the generic RFC 9110 link.
+    /// the project's <c>validation-failed</c> type instead of the generic RFC 9110 link, and at most
+    /// <see cref="MaxMessagesPerField"/> messages per field. Every problem is written through the problem details service,
+    /// whose customization calls this (HttpSetup), so no validation answer escapes it.
     /// </summary>
     public static void NormalizeValidation(HttpValidationProblemDetails problem)
     {
@@ -72,7 +80,8 @@ public static class Problems
             problem.Type = TypeBase + "validation-failed";
         }
 
-        if (problem.Errors.Count == 0 || problem.Errors.Keys.All(k => JsonFieldName(k) == k))
+        if (problem.Errors.Count == 0
+            || problem.Errors.All(e => JsonFieldName(e.Key) == e.Key && e.Value.Length <= MaxMessagesPerField))
         {
             return;
         }
@@ -83,6 +92,11 @@ public static class Problems
         {
             var name = JsonFieldName(key);
             problem.Errors[name] = problem.Errors.TryGetValue(name, out var existing) ? [.. existing, .. messages] : messages;
+        }
+
+        foreach (var (name, messages) in problem.Errors.Where(e => e.Value.Length > MaxMessagesPerField).ToList())
+        {
+            problem.Errors[name] = messages[..MaxMessagesPerField];
         }
     }
 

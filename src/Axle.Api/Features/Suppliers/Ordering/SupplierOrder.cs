@@ -134,6 +134,12 @@ public sealed class SupplierOrder
 
     public IReadOnlyList<SupplierOrderLine> Lines => _lines;
 
+    /// <summary>
+    /// Lines (one per part) at most: a purchase order has at most <see cref="CreatePurchaseOrder.MaxLines"/> and a
+    /// drop-ship order at most the parts of one reservation (<see cref="Reservation.MaxParts"/>).
+    /// </summary>
+    public const int MaxLines = 500;
+
     /// <summary>The Idempotency-Key of every transmission of this order: the same on retries, after restarts and replays.</summary>
     public string IdempotencyKey => "axle-so-" + Id.ToString("N");
 
@@ -148,6 +154,11 @@ public sealed class SupplierOrder
         {
             existing.Add(quantity);
             return;
+        }
+
+        if (_lines.Count >= MaxLines)
+        {
+            throw new InvalidOperationException($"A supplier order has at most {MaxLines} lines.");
         }
 
         _lines.Add(new SupplierOrderLine(partId, partNumber, quantity));

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using Axle.Api.Features.Audit;
@@ -20,7 +21,7 @@ public sealed record SupplierOrderResponse(
     Guid? CustomerOrderId,
     long WarehouseId,
     string Reference,
-    IReadOnlyList<SupplierOrderResponse.Line> Lines,
+    [property: MaxLength(SupplierOrder.MaxLines)] IReadOnlyList<SupplierOrderResponse.Line> Lines,
     JsonElement? ShipTo,
     int Attempts,
     DateTime? NextAttemptAt,
