@@ -102,7 +102,55 @@ internal static class SupplierPushCommand
         var (count, p50, p95, p99, max) = await DelaysAsync(settings.Connection, supplierId, ct);
         await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"update delay over {count:N0} levels (event time → applied): p50 {p50:F3} s, p95 {p95:F3} s, p99 {p99:F3} s, max {max:F3} s"));
+
+        // The database's ceiling for intake, after the drain (nothing else running): pgbench sending the statements of one
+        // acknowledged push (the supplier read, the inbox insert of a body of the measured size) at the same concurrency.
+        var ceiling = await IntakeCeilingAsync(settings, supplierId, TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(pushSeconds), 5, 60)), ct);
+        var pushesPerSecond = deliveries / pushSeconds;
+        await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"intake ceiling (pgbench {ceiling.Script}, c={ceiling.Clients}, {ceiling.Seconds:F0} s): {ceiling.Tps:F1} pushes/s" +
+            $"{(ceiling.Error is { } e ? " ERROR " + e : "")}; Axle acknowledged {pushesPerSecond:F1} pushes/s → ratio {(ceiling.Tps > 0 ? pushesPerSecond / ceiling.Tps : 0):F3}"));
         return drained && acknowledged == deliveries ? 0 : 1;
+    }
+
+    private const string DebianPgBench = "/usr/lib/postgresql/15/bin/pgbench";
+
+    /// <summary>
+    /// One push's statements as <c>POST /api/v1/inventory/updates</c> sends them: the supplier by id, then the inbox insert
+    /// (duplicate-safe). The rows go to the source <c>pgbench</c>, which no worker claims, and are deleted afterwards.
+    /// </summary>
+    internal const string IntakeScript = """
+        \set n random(1, 1000000000000000)
+        SELECT s.* FROM suppliers AS s WHERE s."Id" = :supplier LIMIT 1;
+        INSERT INTO inbox_messages ("Id", "Source", "MessageId", "Payload", "ReceivedAt", "Attempts")
+        VALUES (gen_random_uuid(), 'pgbench', 'msg_' || :n, convert_to(repeat('x', :bytes), 'UTF8'), now(), 0)
+        ON CONFLICT ("Source", "MessageId") DO NOTHING;
+        """;
+
+    private static async Task<PgBenchResult> IntakeCeilingAsync(
+        SupplierPushSettings settings, long supplierId, TimeSpan duration, CancellationToken ct)
+    {
+        long bytes;
+        await using (var db = new NpgsqlConnection(settings.Connection))
+        {
+            await db.OpenAsync(ct);
+            await using var size = new NpgsqlCommand(
+                """SELECT coalesce(avg(length("Payload")), 0)::bigint FROM inbox_messages WHERE "Source" = @source""", db);
+            size.Parameters.AddWithValue("source", "supplier:" + supplierId.ToString(CultureInfo.InvariantCulture));
+            bytes = Math.Max(1, (long)(await size.ExecuteScalarAsync(ct))!);
+        }
+
+        var pgbench = File.Exists(DebianPgBench) ? DebianPgBench : "pgbench";
+        var result = await PgBench.RunAsync(pgbench, settings.Connection, "push-intake", IntakeScript, settings.Concurrency, duration,
+            new Dictionary<string, long> { ["supplier"] = supplierId, ["bytes"] = bytes }, ct);
+        await using (var db = new NpgsqlConnection(settings.Connection))
+        {
+            await db.OpenAsync(ct);
+            await using var cleanup = new NpgsqlCommand("""DELETE FROM inbox_messages WHERE "Source" = 'pgbench'""", db);
+            await cleanup.ExecuteNonQueryAsync(ct);
+        }
+
+        return result;
     }
 
     internal static async Task<List<string>> SkusAsync(string connection, int limit, CancellationToken ct)
