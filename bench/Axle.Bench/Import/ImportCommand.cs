@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Xml;
 using Axle.Bench.Generate;
 using Axle.Bench.Load;
+using Axle.Bench.Suppliers;
 
 namespace Axle.Bench.Import;
 
@@ -72,13 +73,30 @@ internal static class ImportCommand
             {
                 var before = await CountFitmentsAsync(settings, ct);
                 await using var memory = ServerMemorySampler.Start(settings.ServerPid);
+                // PostgreSQL only: which statements the server's sessions run, and their backends' CPU (no pg_stat_statements).
+                await using var database = settings.Provider == DbProvider.Postgres
+                    ? await DbActivitySampler.StartAsync(settings.Connection, ct) : null;
+                var serverCpu = ServerCpu.Milliseconds(settings.ServerPid);
+                var load = LoadAverage();
                 var job = await RunJobAsync(client, file, settings.Timeout, ct);
+                var cpuMs = ServerCpu.Milliseconds(settings.ServerPid) - serverCpu;
+                var activity = database is null ? null : await database.StopAsync();
                 var (peak, _) = memory is null ? (0, null) : await memory.StopAsync();
                 var after = await CountFitmentsAsync(settings, ct);
-                var result = ImportResult.From(pass, job, bytes, after - before, peak);
+                var result = ImportResult.From(pass, job, bytes, after - before, peak) with
+                {
+                    ServerCpuSeconds = cpuMs is { } ms ? Math.Round(ms / 1000, 2) : null,
+                    DatabaseCpuSeconds = activity?.BackendCpuSeconds,
+                    LoadAverageBefore = load,
+                    LoadAverageAfter = LoadAverage(),
+                };
                 results.Add(result);
                 await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{pass}: {result.Status}, {result.Seconds:F1} s, {result.RowsPerSecond:N0} apps/s, {result.FitmentsAdded:N0} fitments added"));
+                    $"{pass}: {result.Status}, {result.Seconds:F1} s, {result.RowsPerSecond:N0} apps/s, {result.FitmentsAdded:N0} fitments added; CPU: server {Show(result.ServerCpuSeconds)} s, PostgreSQL backends {Show(result.DatabaseCpuSeconds)} s; load average {load} -> {result.LoadAverageAfter}"));
+                if (activity is not null)
+                {
+                    await log.WriteLineAsync(DbActivitySampler.Describe(activity, 8));
+                }
             }
         }
         finally
@@ -87,12 +105,12 @@ internal static class ImportCommand
         }
 
         await log.WriteLineAsync();
-        await log.WriteLineAsync("| pass | status | apps | inserted | unchanged | rejected | fitments added | seconds | apps/s | fitments added/s | server peak RSS MB |");
-        await log.WriteLineAsync("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        await log.WriteLineAsync("| pass | status | apps | inserted | unchanged | rejected | fitments added | seconds | apps/s | fitments added/s | server CPU s | PostgreSQL CPU s | server peak RSS MB |");
+        await log.WriteLineAsync("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Pass} | {r.Status} | {r.Rows:N0} | {r.Inserted:N0} | {r.Unchanged:N0} | {r.Rejected:N0} | {r.FitmentsAdded:N0} | {r.Seconds:F1} | {r.RowsPerSecond:N0} | {r.FitmentsAddedPerSecond:N0} | {r.PeakRssMb:F0} |"));
+                $"| {r.Pass} | {r.Status} | {r.Rows:N0} | {r.Inserted:N0} | {r.Unchanged:N0} | {r.Rejected:N0} | {r.FitmentsAdded:N0} | {r.Seconds:F1} | {r.RowsPerSecond:N0} | {r.FitmentsAddedPerSecond:N0} | {Show(r.ServerCpuSeconds)} | {Show(r.DatabaseCpuSeconds)} | {r.PeakRssMb:F0} |"));
         }
 
         if (settings.Out is { } output)
@@ -112,6 +130,20 @@ internal static class ImportCommand
         }
 
         return results.All(r => r.Status is "succeeded" or "completed_with_errors") ? 0 : 1;
+    }
+
+    private static string Show(double? seconds) => seconds is { } s ? s.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static async Task<JsonElement> RunJobAsync(HttpClient client, string file, TimeSpan timeout, CancellationToken ct)
@@ -229,6 +261,14 @@ internal static class ImportCommand
         string Pass, string Status, int Rows, int Inserted, int Unchanged, int Rejected, long FitmentsAdded, double Seconds,
         double RowsPerSecond, double FitmentsAddedPerSecond, double PeakRssMb, long FileBytes)
     {
+        public double? ServerCpuSeconds { get; init; }
+
+        /// <summary>CPU of the database's client backends (the server's sessions) between their first and last sighting.</summary>
+        public double? DatabaseCpuSeconds { get; init; }
+
+        public string? LoadAverageBefore { get; init; }
+        public string? LoadAverageAfter { get; init; }
+
         public static ImportResult From(string pass, JsonElement job, long bytes, long added, double peak)
         {
             var seconds = Math.Max(

@@ -92,7 +92,33 @@ internal static class VehiclePartsSql
     // ---- PostgreSQL: statement triggers with transition tables, so a bulk insert (COPY, a multi-row upsert) costs
     // one set-based statement, not one per row. ----
 
-    public const string PostgresCreate = """
+    /// <summary>
+    /// The fitments statement trigger's function. The inserted rows' vehicle and part are each looked up by primary key
+    /// (a LATERAL subquery with OFFSET 0 keeps the planner from flattening it): joined plainly, the planner read about
+    /// half of the parts primary key and every vehicle for each import batch of ~4,000 rows (EXPLAIN ANALYZE); this
+    /// form took about a third less time in the trigger (bench `import`, BENCHMARKS.md).
+    /// </summary>
+    public const string PostgresFitmentsChanged = """
+        CREATE OR REPLACE FUNCTION vehicle_parts_fitments_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                PERFORM vehicle_parts_forget(array_agg(g."MakeKey"), array_agg(g."ModelKey"), array_agg(g."Year"), array_agg(g."PartId"))
+                FROM (SELECT DISTINCT v."MakeKey", v."ModelKey", v."Year", o."PartId"
+                      FROM old_fitments o JOIN vehicles v ON v."Id" = o."VehicleId") g;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO vehicle_parts ("MakeKey", "ModelKey", "Year", "PartId", "Name", "PriceMinor", "CreatedAt")
+                SELECT DISTINCT v."MakeKey", v."ModelKey", v."Year", p."Id", p."Name", p."PriceMinor", p."CreatedAt"
+                FROM new_fitments n
+                CROSS JOIN LATERAL (SELECT x."MakeKey", x."ModelKey", x."Year" FROM vehicles x WHERE x."Id" = n."VehicleId" OFFSET 0) v
+                CROSS JOIN LATERAL (SELECT x."Id", x."Name", x."PriceMinor", x."CreatedAt" FROM parts x WHERE x."Id" = n."PartId" OFFSET 0) p
+                ON CONFLICT ("PartId", "MakeKey", "ModelKey", "Year") DO NOTHING;
+            END IF;
+            RETURN NULL;
+        END $$;
+        """;
+
+    public const string PostgresCreate = $$"""
         CREATE FUNCTION vehicle_parts_forget(gone_make text[], gone_model text[], gone_year int[], gone_part bigint[])
         RETURNS void LANGUAGE sql AS $$
             DELETE FROM vehicle_parts vp
@@ -104,21 +130,7 @@ internal static class VehiclePartsSql
                     AND v."ModelKey" = vp."ModelKey" AND v."Year" = vp."Year");
         $$;
 
-        CREATE FUNCTION vehicle_parts_fitments_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                PERFORM vehicle_parts_forget(array_agg(g."MakeKey"), array_agg(g."ModelKey"), array_agg(g."Year"), array_agg(g."PartId"))
-                FROM (SELECT DISTINCT v."MakeKey", v."ModelKey", v."Year", o."PartId"
-                      FROM old_fitments o JOIN vehicles v ON v."Id" = o."VehicleId") g;
-            END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                INSERT INTO vehicle_parts ("MakeKey", "ModelKey", "Year", "PartId", "Name", "PriceMinor", "CreatedAt")
-                SELECT DISTINCT v."MakeKey", v."ModelKey", v."Year", p."Id", p."Name", p."PriceMinor", p."CreatedAt"
-                FROM new_fitments n JOIN vehicles v ON v."Id" = n."VehicleId" JOIN parts p ON p."Id" = n."PartId"
-                ON CONFLICT ("PartId", "MakeKey", "ModelKey", "Year") DO NOTHING;
-            END IF;
-            RETURN NULL;
-        END $$;
+        {{PostgresFitmentsChanged}}
 
         CREATE TRIGGER fitments_vehicle_parts_insert AFTER INSERT ON fitments
             REFERENCING NEW TABLE AS new_fitments FOR EACH STATEMENT EXECUTE FUNCTION vehicle_parts_fitments_changed();

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using System.Xml;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Hosting;
@@ -148,24 +149,61 @@ public sealed partial class CatalogImportWorker(
     private static string CsvLine(Exception ex) =>
         ex is CsvHelperException { Context.Parser: { } parser } ? parser.RawRow.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 
+    /// <summary>
+    /// Reads (parses and validates) the next batch on another thread while this one applies the current one, so the
+    /// parse overlaps the database's work; the channel holds one batch, so memory stays at three batches whatever the
+    /// file size. A file that turns out malformed part way still has every batch before the fault applied, as when
+    /// reading and applying took turns.
+    /// </summary>
     private async Task RunRowsAsync<T>(AppDbContext db, TimeProvider time, Guid id, IEnumerable<ImportRow<T>> rows, IBatchApplier<T> applier, CancellationToken ct)
         where T : class
     {
-        var batch = new List<ImportRow<T>>(options.Value.BatchSize);
-        foreach (var row in rows)
+        var size = options.Value.BatchSize;
+        var batches = Channel.CreateBounded<List<ImportRow<T>>>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(async () =>
         {
-            batch.Add(row);
-            if (batch.Count >= options.Value.BatchSize)
+            try
+            {
+                var batch = new List<ImportRow<T>>(size);
+                foreach (var row in rows)
+                {
+                    batch.Add(row);
+                    if (batch.Count >= size)
+                    {
+                        await batches.Writer.WriteAsync(batch, stop.Token);
+                        batch = new List<ImportRow<T>>(size);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await batches.Writer.WriteAsync(batch, stop.Token);
+                }
+            }
+            finally
+            {
+                batches.Writer.Complete();
+            }
+        });
+
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 await ApplyBatchAsync(db, time, id, batch, applier, ct);
-                batch.Clear();
             }
         }
-
-        if (batch.Count > 0)
+        catch
         {
-            await ApplyBatchAsync(db, time, id, batch, applier, ct);
+            // The reader must be done with the stream before the caller closes it; its own outcome no longer matters.
+            await stop.CancelAsync();
+            await Task.WhenAny(reader);
+            throw;
         }
+
+        // Rethrows the reader's fault (malformed XML, a bad CSV) after the batches read before it were applied.
+        await reader;
     }
 
     private static async Task ApplyBatchAsync<T>(

@@ -23,6 +23,15 @@ internal sealed record FitmentRow(FitmentKey Key, string? Position, int Quantity
 /// </summary>
 internal static class FitmentBulkSql
 {
+    /// <summary>For the batch's transaction only.</summary>
+    public const string PostgresNoJit = "SET LOCAL jit = off";
+
+    public const string PostgresNamedVehicles = """
+        SELECT v."Id", v."MakeKey", v."ModelKey", v."Year", v."Submodel", v."Engine"
+        FROM unnest(@makes, @models, @years) AS k(make, model, year)
+        JOIN vehicles v ON v."MakeKey" = k.make AND v."ModelKey" = k.model AND v."Year" = k.year
+        """;
+
     public const string PostgresInsert = """
         INSERT INTO fitments ("PartId", "VehicleId", "Position", "Quantity", "Notes")
         SELECT n.part, n.vehicle, n.position, n.quantity, n.notes
