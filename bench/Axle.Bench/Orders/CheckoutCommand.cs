@@ -293,7 +293,7 @@ internal static class CheckoutCommand
             SELECT COUNT(*) FROM orders o
             LEFT JOIN payments p ON p."OrderId" = o."Id"
             LEFT JOIN reservations r ON r."Id" = o."ReservationId"
-            WHERE o."Status" = 'Paid' AND (p."Status" IS DISTINCT FROM 'Captured' OR r."Status" IS DISTINCT FROM 'Confirmed')
+            WHERE o."Status" = 'Paid' AND (COALESCE(p."Status", '') <> 'Captured' OR COALESCE(r."Status", '') <> 'Confirmed')
             """, r => ReserveHotCommand.Long(r, 0), ct);
         return
         [
