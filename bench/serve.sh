@@ -9,6 +9,8 @@
 # ADMIN_EMAIL, ADMIN_PASSWORD (the bootstrap admin the bench commands sign in as), POOL (PostgreSQL pool size, 8),
 # PGEXTRA (";Name=value" appended to the PostgreSQL connection string, e.g. ";Max Auto Prepare=32"),
 # EXTRA_ENV ("Name=value ..." added to the server's environment, e.g. EF Core command logging).
+# The bench's orders all come from one customer with up to 32 checkouts in flight, each pending until paid: the per-customer
+# cap on unpaid orders (Orders:MaxPendingPerCustomer, 3) is raised to its maximum so it never answers 409 in a run.
 # Only the process whose id this script saved is ever stopped, never "every Axle.Api.dll".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,7 +59,7 @@ env ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT=Production Seed__Demo=false Wo
   Security__RequireHttps=false DataDirectory="$WORK/data" \
   Bootstrap__AdminEmail="${ADMIN_EMAIL:-bench@axle.test}" Bootstrap__AdminPassword="${ADMIN_PASSWORD:-Quartz-rotor-7391!x}" \
   RateLimiting__PerIpPermits=1000000 RateLimiting__PerIdentityPermits=1000000 RateLimiting__AuthPermits=1000000 \
-  RateLimiting__WindowSeconds=1 Logging__LogLevel__Default=Warning \
+  RateLimiting__WindowSeconds=1 Logging__LogLevel__Default=Warning Orders__MaxPendingPerCustomer=1000 \
   Database__Provider="$PROVIDER" ConnectionStrings__Axle="$CONNECTION" ${EXTRA_ENV:-} \
   nohup dotnet src/Axle.Api/bin/Release/net10.0/Axle.Api.dll >"$WORK/api.log" 2>&1 &
 echo $! >"$PID_FILE"

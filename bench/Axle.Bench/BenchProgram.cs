@@ -33,8 +33,9 @@ internal static class BenchProgram
                          [--records 1000000] [--warehouses 4] [--page-size 5000] [--change 0.01] [--timeout 1800]
                          [--server-pid PID] [--out bench/results/<name>.json]
           Axle.Bench checkout --provider sqlite|postgres --connection "<cs>" --email <admin> --password <pw>
-                         [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 3]
-                         [--hot-stock 300] [--hot-concurrency 32] [--server-pid PID] [--out bench/results/<name>.json]
+                         [--url http://127.0.0.1:5080] [--parts 200] [--concurrency 1,32] [--duration 15] [--warmup 30]
+                         [--hot-stock 300] [--hot-concurrency 32] [--pgbench pgbench] [--server-pid PID]
+                         [--out bench/results/<name>.json]
           Axle.Bench crash --connection "<postgres cs>" --email <admin> --password <pw> --server-dll <Axle.Api.dll>
                          --server-env <file> --server-log <file> --pid-file <file> [--url http://127.0.0.1:5095] [--kills 5]
                          [--seed 42] [--min-up 6] [--max-up 15] [--customers 6] [--push-workers 2] [--patience 100]

@@ -115,9 +115,15 @@ internal static partial class PgBench
         """;
 
     /// <summary>Runs pgbench against the database of <paramref name="connection"/> (which must be on this machine).</summary>
+    public static Task<PgBenchResult> RunAsync(
+        string pgbench, string connection, string name, string script, int clients, TimeSpan duration,
+        IReadOnlyDictionary<string, long> variables, CancellationToken ct) =>
+        RunAsync(pgbench, connection, name, script, clients, duration, variables.ToDictionary(v => v.Key, v => Int(v.Value)), ct);
+
+    /// <summary>The same with variables of any kind (<c>-D name=value</c>, used as text parameters by the script).</summary>
     public static async Task<PgBenchResult> RunAsync(
         string pgbench, string connection, string name, string script, int clients, TimeSpan duration,
-        IReadOnlyDictionary<string, long> variables, CancellationToken ct)
+        IReadOnlyDictionary<string, string> variables, CancellationToken ct)
     {
         var cs = new NpgsqlConnectionStringBuilder(connection);
         var host = cs.Host ?? "127.0.0.1";
@@ -144,7 +150,7 @@ internal static partial class PgBench
         foreach (var (key, value) in variables)
         {
             start.ArgumentList.Add("-D");
-            start.ArgumentList.Add($"{key}={Int(value)}");
+            start.ArgumentList.Add($"{key}={value}");
         }
 
         start.ArgumentList.Add(cs.Database ?? "postgres");
