@@ -42,20 +42,20 @@ internal static class SupplierPartResolver
             return result;
         }
 
+        // One round trip for the three ways a number can name a part. Every number is normalised here (the SKU is stored as
+        // is; normalising an already normalised number changes nothing).
         var rawUnknown = unknown.Select(k => byNormalized[k]).ToList();
-        var candidates = new List<(string Normalized, long PartId)>();
-        candidates.AddRange((await db.Set<Part>().AsNoTracking()
+        var candidates = (await db.Set<Part>().AsNoTracking()
                 .Where(p => unknown.Contains(p.NormalizedPartNumber))
-                .Select(p => new { p.NormalizedPartNumber, p.Id }).ToListAsync(ct))
-            .Select(p => (p.NormalizedPartNumber, p.Id)));
-        candidates.AddRange((await db.Set<Part>().AsNoTracking()
-                .Where(p => rawUnknown.Contains(p.Sku))
-                .Select(p => new { p.Sku, p.Id }).ToListAsync(ct))
-            .Select(p => (PartNumbers.Normalize(p.Sku), p.Id)));
-        candidates.AddRange((await db.Set<Interchange>().AsNoTracking()
-                .Where(i => unknown.Contains(i.NormalizedNumber))
-                .Select(i => new { i.NormalizedNumber, i.PartId }).ToListAsync(ct))
-            .Select(i => (i.NormalizedNumber, i.PartId)));
+                .Select(p => new { Number = p.NormalizedPartNumber, PartId = p.Id })
+                .Concat(db.Set<Part>().AsNoTracking()
+                    .Where(p => rawUnknown.Contains(p.Sku))
+                    .Select(p => new { Number = p.Sku, PartId = p.Id }))
+                .Concat(db.Set<Interchange>().AsNoTracking()
+                    .Where(i => unknown.Contains(i.NormalizedNumber))
+                    .Select(i => new { Number = i.NormalizedNumber, i.PartId }))
+                .ToListAsync(ct))
+            .Select(c => (Normalized: PartNumbers.Normalize(c.Number), c.PartId));
 
         var matched = new List<SupplierPart>();
         foreach (var match in candidates.GroupBy(c => c.Normalized))

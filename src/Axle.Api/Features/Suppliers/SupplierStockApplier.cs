@@ -126,15 +126,29 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         }
 
         var keys = groups.Keys.ToList();
-        await SupplierStockSql.EnsureLevelsAsync(db, keys, now, ct);
-        var levels = (await SupplierStockSql.ReadLevelsAsync(db, keys, ct)).ToDictionary(l => (l.PartId, l.WarehouseId));
+        Dictionary<(long PartId, long WarehouseId), LevelState> levels;
+        var created = new Dictionary<(long PartId, long WarehouseId), (Plan Plan, LevelChange Change)>();
+        if (context.Mode == ApplyMode.Apply)
+        {
+            levels = (await SupplierStockSql.ReadLevelsAsync(db, keys, ct)).ToDictionary(l => (l.PartId, l.WarehouseId));
+            if (levels.Count < keys.Count)
+            {
+                await CreateLevelsAsync(db, groups, levels, created, warehouses, now, ct);
+            }
+        }
+        else
+        {
+            // A comparison sees a level Axle does not have yet as an empty one.
+            await SupplierStockSql.EnsureLevelsAsync(db, keys, now, ct);
+            levels = (await SupplierStockSql.ReadLevelsAsync(db, keys, ct)).ToDictionary(l => (l.PartId, l.WarehouseId));
+        }
 
         var plans = new List<Plan>(groups.Count);
         var refusedEvents = new List<string>();
         foreach (var (key, list) in groups)
         {
             var level = levels[key];
-            var plan = Fold(level, list);
+            var plan = created.TryGetValue(key, out var made) ? made.Plan : Fold(level, list);
             ignored += plan.Ignored;
             foreach (var refused in plan.Refused)
             {
@@ -179,12 +193,16 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         }
 
         var entry = new LedgerEntry(MovementReason.SupplierSync, context.ReferenceType, context.ReferenceId, "supplier:" + context.SupplierCode);
+        // Levels created with their figure are done; the others are set in bulk where nothing moved them since the read.
         var changes = new List<LevelChange>();
-        var toSet = plans.Where(p => p.Target != p.Level.OnHand && p.Target >= p.Level.Reserved)
+        var createdChanges = created.Values.Where(c => c.Change.DeltaOnHand != 0).Select(c => c.Change).ToList();
+        var done = created.Values.Select(c => c.Change.LevelId).ToHashSet();
+        var toSet = plans.Where(p => !done.Contains(p.Level.LevelId) && p.Target != p.Level.OnHand && p.Target >= p.Level.Reserved)
             .Select(p => (p.Level, p.Target)).ToList();
         var setDone = toSet.Count == 0 ? [] : await SupplierStockSql.SetOnHandAsync(db, toSet, now, ct);
+        changes.AddRange(createdChanges);
         changes.AddRange(setDone);
-        var done = setDone.Select(c => c.LevelId).ToHashSet();
+        done.UnionWith(setDone.Select(c => c.LevelId));
         foreach (var plan in plans.Where(p => p.Target != p.Level.OnHand && !done.Contains(p.Level.LevelId)))
         {
             // Moved since it was read, or the supplier has fewer units than are reserved: one level at a time.
@@ -194,8 +212,8 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
             }
         }
 
-        // The slow path's StockLedger.TryApplyAsync wrote its own movements; the bulk statement's changes need theirs.
-        await StockLedger.RecordManyAsync(db, setDone, entry, now, ct);
+        // The slow path's StockLedger.TryApplyAsync wrote its own movements; the set-based statements' changes need theirs.
+        await StockLedger.RecordManyAsync(db, [.. createdChanges, .. setDone], entry, now, ct);
 
         var changedLevels = changes.Select(c => c.LevelId).ToHashSet();
         await SupplierStockSql.UpsertSnapshotAsync(db, context.SupplierId, context.RunId, [.. plans.Select(Snapshot)], now, ct);
@@ -312,6 +330,44 @@ internal sealed class SupplierStockApplier(IReservationShortfallListener shortfa
         }
 
         return new Plan(level, target, last ?? DateTime.MinValue, price, currency, accepted, ignored, refused);
+    }
+
+    /// <summary>
+    /// Creates the levels <paramref name="levels"/> lacks with the figure their records fold to from an empty level, and
+    /// adds them to <paramref name="levels"/> (as they stood before: empty) and <paramref name="created"/> (their plan and
+    /// change). A level someone else created meanwhile is read instead and applied to like any existing one.
+    /// </summary>
+    private static async Task CreateLevelsAsync(
+        AppDbContext db, Dictionary<(long Part, long Warehouse), List<ApplyItem>> groups, Dictionary<(long PartId, long WarehouseId), LevelState> levels,
+        Dictionary<(long PartId, long WarehouseId), (Plan Plan, LevelChange Change)> created, Dictionary<string, long> warehouses,
+        DateTime now, CancellationToken ct)
+    {
+        var plans = new Dictionary<(long Part, long Warehouse), Plan>();
+        foreach (var (key, list) in groups)
+        {
+            if (!levels.ContainsKey(key))
+            {
+                plans[key] = Fold(new LevelState(0, key.Part, key.Warehouse, 0, 0, null, "", ""), list);
+            }
+        }
+
+        var codes = warehouses.ToDictionary(w => w.Value, w => w.Key);
+        var made = await SupplierStockSql.CreateLevelsAsync(db, [.. plans.Select(p => (p.Key.Part, p.Key.Warehouse, p.Value.Target))], codes, now, ct);
+        foreach (var change in made)
+        {
+            var key = (change.PartId, change.WarehouseId);
+            var level = new LevelState(change.LevelId, change.PartId, change.WarehouseId, 0, 0, null, change.Sku, change.WarehouseCode);
+            levels[key] = level;
+            created[key] = (plans[key] with { Level = level }, change);
+        }
+
+        if (made.Count < plans.Count)
+        {
+            foreach (var level in await SupplierStockSql.ReadLevelsAsync(db, [.. plans.Keys.Where(k => !levels.ContainsKey(k))], ct))
+            {
+                levels[(level.PartId, level.WarehouseId)] = level;
+            }
+        }
     }
 
     private async Task<LevelChange?> ApplySlowAsync(AppDbContext db, Plan plan, LedgerEntry entry, DateTime now, CancellationToken ct)

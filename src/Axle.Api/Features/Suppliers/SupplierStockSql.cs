@@ -35,6 +35,23 @@ internal static class SupplierStockSql
         ON CONFLICT ("PartId", "WarehouseId") DO NOTHING
         """;
 
+    // A level new to Axle is created with the supplier's figure: one write instead of an empty level and then an update
+    // (a first full pull creates every level of its feed). A concurrent creator wins (no row comes back for it) and its
+    // level goes the usual way. The SKU comes back for the movement's event, as the conditional updates return it.
+    public const string PostgresCreateLevels = """
+        INSERT INTO stock_levels ("PartId", "WarehouseId", "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "UpdatedAt", "Version")
+        SELECT k.part, k.warehouse, k.onhand, 0, 0, 0, @now, 1 FROM unnest(@parts, @warehouses, @onhands) AS k(part, warehouse, onhand)
+        ON CONFLICT ("PartId", "WarehouseId") DO NOTHING
+        RETURNING "Id", "PartId", "WarehouseId", "OnHand", (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId")
+        """;
+
+    public const string SqliteCreateLevels = """
+        INSERT INTO stock_levels ("PartId", "WarehouseId", "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "UpdatedAt", "Version")
+        SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, 0, 0, 0, $now, 1 FROM json_each($rows) j WHERE true
+        ON CONFLICT ("PartId", "WarehouseId") DO NOTHING
+        RETURNING "Id", "PartId", "WarehouseId", "OnHand", (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId")
+        """;
+
     public const string PostgresReadLevels = """
         SELECT l."Id", l."PartId", l."WarehouseId", l."OnHand", l."Reserved", s."SourceUpdatedAt", p."Sku", w."Code"
         FROM unnest(@parts, @warehouses) AS k(part, warehouse)
@@ -139,6 +156,29 @@ internal static class SupplierStockSql
                 ("parts", keys.Select(k => k.Part).ToArray()), ("warehouses", keys.Select(k => k.Warehouse).ToArray()), ("now", now))
             : ExecuteAsync(db, SqliteEnsureLevels, ct,
                 ("$rows", JsonSerializer.Serialize(keys.Select(k => new[] { k.Part, k.Warehouse }))), ("$now", now));
+
+    /// <summary>
+    /// Creates the levels that do not exist yet with their first on-hand figure; returns those it created, as changes from
+    /// an empty level (<paramref name="warehouseCodes"/> names their warehouses). A level someone else created meanwhile is
+    /// left out: the caller reads it and applies to it as to any existing level.
+    /// </summary>
+    public static Task<List<LevelChange>> CreateLevelsAsync(
+        AppDbContext db, IReadOnlyCollection<(long Part, long Warehouse, int OnHand)> rows, IReadOnlyDictionary<long, string> warehouseCodes,
+        DateTime now, CancellationToken ct) =>
+        QueryAsync(db,
+            db.Database.IsNpgsql() ? PostgresCreateLevels : SqliteCreateLevels,
+            r =>
+            {
+                var onHand = r.GetInt32(3);
+                var warehouseId = r.GetInt64(2);
+                return new LevelChange(r.GetInt64(0), r.GetInt64(1), r.GetString(4), warehouseId, warehouseCodes[warehouseId], onHand, 0, 0, 0, 1,
+                    onHand, 0);
+            },
+            ct,
+            db.Database.IsNpgsql()
+                ? [("parts", rows.Select(r => r.Part).ToArray()), ("warehouses", rows.Select(r => r.Warehouse).ToArray()),
+                    ("onhands", rows.Select(r => r.OnHand).ToArray()), ("now", now)]
+                : [("$rows", JsonSerializer.Serialize(rows.Select(r => new[] { r.Part, r.Warehouse, r.OnHand }))), ("$now", now)]);
 
     public static Task<List<LevelState>> ReadLevelsAsync(AppDbContext db, IReadOnlyCollection<(long Part, long Warehouse)> keys, CancellationToken ct) =>
         QueryAsync(db,

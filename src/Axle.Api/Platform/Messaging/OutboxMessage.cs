@@ -47,7 +47,11 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Id).ValueGeneratedNever();
         b.Property(m => m.Type).HasMaxLength(OutboxMessage.TypeMaxLength).IsRequired();
         b.Property(m => m.Payload).IsRequired();
-        // The relay reads undelivered messages oldest first.
+        // The relay claims undelivered messages oldest first: an index in exactly that order over just those rows, so a claim
+        // reads its batch and stops (with a backlog, the (DeliveredAt, OccurredAt) index left every claim sorting all of it,
+        // ~240 ms per 500 of a 100k backlog, because IS NULL does not make the planner treat DeliveredAt as one value).
+        b.HasIndex(m => new { m.OccurredAt, m.Id }).HasDatabaseName("IX_outbox_messages_undelivered").HasFilter("\"DeliveredAt\" IS NULL");
+        // The purge of relayed messages past retention.
         b.HasIndex(m => new { m.DeliveredAt, m.OccurredAt });
         b.HasIndex(m => new { m.Type, m.OccurredAt });
     }

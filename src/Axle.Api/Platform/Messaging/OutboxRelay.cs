@@ -53,15 +53,15 @@ public sealed partial class OutboxRelayWorker(
     ILogger<OutboxRelayWorker> log)
     : PeriodicWorker(scopes, workers, clock, log)
 {
+    // A claim only locks its rows (SQLite: the relay's transaction is the one writer); the batch's one UPDATE marks them
+    // relayed and counts the attempt. Counting it in the claim would write every row twice for nothing: a failed batch
+    // rolls back, attempt count included.
     internal const string ClaimSql = """
-        UPDATE outbox_messages SET "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT "Id" FROM outbox_messages
-            WHERE "DeliveredAt" IS NULL
-            ORDER BY "OccurredAt", "Id"
-            LIMIT {0}
-            /*postgres: FOR UPDATE SKIP LOCKED */)
-        RETURNING "Id", "Type", "Payload", "OccurredAt"
+        SELECT "Id", "Type", "Payload", "OccurredAt" FROM outbox_messages
+        WHERE "DeliveredAt" IS NULL
+        ORDER BY "OccurredAt", "Id"
+        LIMIT {0}
+        /*postgres: FOR UPDATE SKIP LOCKED */
         """;
 
     protected override TimeSpan Interval => options.Value.Interval;
@@ -103,7 +103,7 @@ public sealed partial class OutboxRelayWorker(
         var ids = events.Select(e => e.Id).ToList();
         var now = time.GetUtcNow().UtcDateTime;
         await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
         await transaction.CommitAsync(ct);
         return events.Count;
     }

@@ -3111,6 +3111,10 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
 
                     b.HasIndex("DeliveredAt", "OccurredAt");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .HasDatabaseName("IX_outbox_messages_undelivered")
+                        .HasFilter("\"DeliveredAt\" IS NULL");
+
                     b.HasIndex("Type", "OccurredAt");
 
                     b.ToTable("outbox_messages", (string)null);
