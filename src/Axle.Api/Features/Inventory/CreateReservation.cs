@@ -47,15 +47,7 @@ internal static class CreateReservation
         }
 
         var skus = lines.Where(l => l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
-        var bySku = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (skus.Count > 0)
-        {
-            await foreach (var part in PartIdsBySku(db, [.. skus]).WithCancellation(ct))
-            {
-                bySku[part.Sku] = part.Id;
-            }
-        }
-
+        var bySku = skus.Count == 0 ? [] : await PartIdsBySku(db, [.. skus]).ToDictionaryAsync(p => p.Sku, p => p.Id, cancellationToken: ct);
         var errors = new Dictionary<string, string[]>();
         var wanted = new List<AllocationLine>();
         for (var i = 0; i < lines.Count; i++)

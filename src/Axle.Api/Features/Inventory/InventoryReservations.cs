@@ -205,16 +205,8 @@ public sealed class InventoryReservations(
             .Select(l => new StockCandidate(
                 l.Id, l.PartId, l.WarehouseId, l.OnHand - l.Reserved, l.Warehouse!.Address.Country, l.Warehouse.Address.Region)));
 
-    private async Task<List<StockCandidate>> CandidatesAsync(List<long> partIds, CancellationToken ct)
-    {
-        var candidates = new List<StockCandidate>();
-        await foreach (var candidate in Candidates(db, [.. partIds]).WithCancellation(ct))
-        {
-            candidates.Add(candidate);
-        }
-
-        return candidates;
-    }
+    private async Task<List<StockCandidate>> CandidatesAsync(List<long> partIds, CancellationToken ct) =>
+        await Candidates(db, [.. partIds]).ToListAsync(ct);
 
     private Task EvictCatalogAsync(IEnumerable<LevelChange> levels, CancellationToken ct) =>
         CatalogCache.StockChangedAsync(cache, levels.Select(l => l.ForCatalog()), ct);

@@ -16,18 +16,6 @@ public sealed class IdempotencyRecord
     {
     }
 
-    internal IdempotencyRecord(IdempotencyScope scope, string fingerprint, Guid claimToken, DateTime now, DateTime expiresAt)
-    {
-        CallerKey = scope.CallerKey;
-        Method = scope.Method;
-        Route = scope.Route;
-        Key = scope.Key;
-        Fingerprint = fingerprint;
-        ClaimToken = claimToken;
-        ClaimedAt = now;
-        ExpiresAt = expiresAt;
-    }
-
     public long Id { get; private set; }
 
     /// <summary>User id or <c>client:...</c> of the caller that owns the key.</summary>
