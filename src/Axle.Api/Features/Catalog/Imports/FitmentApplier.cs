@@ -1,6 +1,5 @@
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Axle.Api.Features.Catalog.Imports;
 
@@ -174,32 +173,13 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
                 .Where(v => wanted.Contains((v.MakeKey, v.ModelKey, v.Year)))];
         }
 
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = FitmentBulkSql.PostgresNamedVehicles;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var (name, value) in new (string, object)[]
-        {
+        return await FitmentBulkSql.QueryAsync(db, FitmentBulkSql.PostgresNamedVehicles,
+            reader => new NamedVehicle(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+            ct,
             ("makes", keys.Select(k => k.Make).ToArray()),
             ("models", keys.Select(k => k.Model).ToArray()),
-            ("years", keys.Select(k => k.Year).ToArray()),
-        })
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        var found = new List<NamedVehicle>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            found.Add(new NamedVehicle(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-
-        return found;
+            ("years", keys.Select(k => k.Year).ToArray()));
     }
 
     /// <summary>

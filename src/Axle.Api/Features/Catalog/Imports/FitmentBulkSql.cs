@@ -107,7 +107,12 @@ internal static class FitmentBulkSql
                 ("$rows", JsonSerializer.Serialize(keys.Select(k => new object[] { k.PartId, k.VehicleId, k.PositionKey }))));
     }
 
-    private static async Task<HashSet<FitmentKey>> RunAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    private static async Task<HashSet<FitmentKey>> RunAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
+        [.. await QueryAsync(db, sql, reader => new FitmentKey(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)), ct, parameters)];
+
+    /// <summary>Runs <paramref name="sql"/> on the context's connection, in its transaction if one is open, and reads each row.</summary>
+    public static async Task<List<T>> QueryAsync<T>(
+        AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
@@ -121,13 +126,13 @@ internal static class FitmentBulkSql
             command.Parameters.Add(parameter);
         }
 
-        var changed = new HashSet<FitmentKey>();
-        await using DbDataReader reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            changed.Add(new FitmentKey(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)));
+            rows.Add(read(reader));
         }
 
-        return changed;
+        return rows;
     }
 }
