@@ -27,7 +27,7 @@ internal static partial class PgBench
     /// pgbench turns every <c>:name</c> into a parameter, even inside a string literal, so JSON literals here never put a
     /// letter right after a colon.
     /// </summary>
-    public const string TransactionScript = Draw + Transaction;
+    public static string TransactionScript => Draw + Transaction;
 
     // A uniformly random stocked level (the loaded levels are contiguous, in step with their parts) and a reservation id.
     private const string Draw = """
@@ -37,21 +37,14 @@ internal static partial class PgBench
 
         """;
 
-    private const string Transaction = """
+    private static string Transaction => """
         \set delta_on_hand 0
         \set delta_reserved 1
         \set net 1
         \startpipeline
         BEGIN;
-        UPDATE stock_levels
-        SET "OnHand" = "OnHand" + :delta_on_hand, "Reserved" = "Reserved" + :delta_reserved, "Version" = "Version" + 1, "UpdatedAt" = now()
-        WHERE "Id" = :level AND "OnHand" + :delta_on_hand >= 0 AND "Reserved" + :delta_reserved >= 0 AND "OnHand" - "Reserved" >= :net
-        RETURNING "Id" AS "LevelId", "PartId",
-            (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
-            "WarehouseId",
-            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
-            "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
-            :delta_on_hand AS "DeltaOnHand", :delta_reserved AS "DeltaReserved";
+
+        """ + LevelUpdate("level") + """
         \endpipeline
         \startpipeline
         INSERT INTO audit_log ("Action", "ActorId", "ActorType", "ChainSequence", "Details", "Hash", "Ip", "OccurredAt", "Outcome", "PreviousHash", "Target", "TraceId")
@@ -88,7 +81,7 @@ internal static partial class PgBench
     /// (read, insert), the part id by SKU, the allocation candidates, the transaction above, and the idempotency record's
     /// stored response. Three commits, as in Axle.
     /// </summary>
-    public const string RequestScript = """
+    public static string RequestScript => """
         \set key random(1, 1000000000000000)
         INSERT INTO idempotency_keys ("CallerKey", "Method", "Route", "Key", "Fingerprint", "ClaimToken", "ClaimedAt", "ExpiresAt")
         VALUES ('pgbench', 'POST', '/api/v1/inventory/reservations/', :key, md5(:key::text) || md5(:key::text), gen_random_uuid(), now(),
@@ -121,6 +114,20 @@ internal static partial class PgBench
         RunAsync(pgbench, connection, name, script, clients, duration, variables.ToDictionary(v => v.Key, v => Int(v.Value)), ct);
 
     /// <summary>The same with variables of any kind (<c>-D name=value</c>, used as text parameters by the script).</summary>
+    // StockLedger.ApplySql with :delta_on_hand and :delta_reserved (set by the script) for the level in :<level>: the level's claim, handing back what the outbox event needs.
+    internal static string LevelUpdate(string level) => $$"""
+        UPDATE stock_levels
+        SET "OnHand" = "OnHand" + :delta_on_hand, "Reserved" = "Reserved" + :delta_reserved, "Version" = "Version" + 1, "UpdatedAt" = now()
+        WHERE "Id" = :{{level}} AND "OnHand" + :delta_on_hand >= 0 AND "Reserved" + :delta_reserved >= 0 AND "OnHand" - "Reserved" >= :net
+        RETURNING "Id" AS "LevelId", "PartId",
+            (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
+            "WarehouseId",
+            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
+            "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
+            :delta_on_hand AS "DeltaOnHand", :delta_reserved AS "DeltaReserved";
+
+        """;
+
     public static async Task<PgBenchResult> RunAsync(
         string pgbench, string connection, string name, string script, int clients, TimeSpan duration,
         IReadOnlyDictionary<string, string> variables, CancellationToken ct)

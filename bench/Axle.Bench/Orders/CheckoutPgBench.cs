@@ -1,3 +1,5 @@
+using Axle.Bench.Inventory;
+
 namespace Axle.Bench.Orders;
 
 /// <summary>
@@ -89,7 +91,7 @@ internal static class CheckoutPgBench
         """;
 
     private static string Place =>
-        "\\startpipeline\nBEGIN;\n" + LevelUpdate("l1") + "\\endpipeline\n" + LevelUpdate("l2") + LevelUpdate("l3") +
+        "\\startpipeline\nBEGIN;\n" + PgBench.LevelUpdate("l1") + "\\endpipeline\n" + PgBench.LevelUpdate("l2") + PgBench.LevelUpdate("l3") +
         "\\startpipeline\n" + $$"""
         INSERT INTO audit_log ("Action", "ActorId", "ActorType", "ChainSequence", "Details", "Hash", "Ip", "OccurredAt", "Outcome", "PreviousHash", "Target", "TraceId")
         VALUES ('order.placed', :user_id, 'user', NULL,
@@ -251,19 +253,6 @@ internal static class CheckoutPgBench
     private static string Prefixed(string alias) =>
         string.Join(", ", OrderColumns.Split(", ").Select(c => $"{alias}.{c.Trim()}"));
 
-    // StockLedger.ApplySql with Δ on hand 0, Δ reserved 1: the level's claim, handing back what the outbox event needs.
-    private static string LevelUpdate(string level) => $$"""
-        UPDATE stock_levels
-        SET "OnHand" = "OnHand" + :delta_on_hand, "Reserved" = "Reserved" + :delta_reserved, "Version" = "Version" + 1, "UpdatedAt" = now()
-        WHERE "Id" = :{{level}} AND "OnHand" + :delta_on_hand >= 0 AND "Reserved" + :delta_reserved >= 0 AND "OnHand" - "Reserved" >= :net
-        RETURNING "Id" AS "LevelId", "PartId",
-            (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
-            "WarehouseId",
-            (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
-            "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
-            :delta_on_hand AS "DeltaOnHand", :delta_reserved AS "DeltaReserved";
-
-        """;
 
     private static string LevelChanged(string level) => $$$"""
         INSERT INTO outbox_messages ("Id", "Attempts", "DeliveredAt", "OccurredAt", "Payload", "Type")
