@@ -2,6 +2,7 @@ using System.Net;
 using Axle.Api.Features.Analytics;
 using Axle.Api.Features.Suppliers;
 using Axle.Api.Platform.Data;
+using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
 using Axle.Tests.Orders;
 using Axle.Tests.Shipments;
@@ -19,8 +20,8 @@ public sealed class OrderAnalyticsTests(AnalyticsFactory factory) : IClassFixtur
     {
         var clock = factory.Clock;
         var start = clock.GetUtcNow().AddHours(-1);
-        var admin = factory.CreateAdminClient();
-        var customer = factory.CreateUserClient(Guid.NewGuid());
+        var customerId = Guid.NewGuid();
+        var customer = factory.CreateUserClient(customerId);
         var warehouse = await _kit.Inventory.WarehouseAsync();
         var part = await _kit.PartAsync(warehouse, 20);
 
@@ -34,16 +35,18 @@ public sealed class OrderAnalyticsTests(AnalyticsFactory factory) : IClassFixtur
             signedAt: clock.GetUtcNow())).AssertJsonAsync(HttpStatusCode.OK);
         Assert.Equal("paid", settled.GetProperty("outcome").GetString());
 
-        // Shipped 90 minutes after it was paid.
+        // Shipped 90 minutes after it was paid, by a manager signed in then (tokens are checked against the app's clock).
         clock.Advance(TimeSpan.FromMinutes(90));
-        await (await ShipmentKit.ShipAsync(_kit.Manager, pendingId, warehouse, ShipmentKit.Tracking(), (OrderKit.Line(pending, part.Id), 1)))
+        var manager = factory.CreateUserClient(Roles.OrderManager);
+        await (await ShipmentKit.ShipAsync(manager, pendingId, warehouse, ShipmentKit.Tracking(), (OrderKit.Line(pending, part.Id), 1)))
             .AssertJsonAsync(HttpStatusCode.Created);
 
         // A stock level applied 42 s after the supplier's event time (what a push or pull records per changed level).
         factory.Services.GetRequiredService<SupplierMetrics>().UpdateDelay.Record(42);
+        customer = factory.CreateUserClient(customerId);
         await (await customer.GetAsync($"{OrderKit.OrdersUrl}/{Guid.NewGuid()}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
 
-        var report = await ReportAsync(factory, admin, start, clock.GetUtcNow().AddHours(1),
+        var report = await ReportAsync(factory, factory.CreateAdminClient(), start, clock.GetUtcNow().AddHours(1),
             r => Endpoint(r, "GET", "/api/v1/orders/{id:guid}") is not null);
 
         var orders = report.GetProperty("orders");

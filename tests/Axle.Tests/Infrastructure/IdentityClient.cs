@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Axle.Tests.Infrastructure;
 
@@ -42,7 +43,7 @@ public static class IdentityTestExtensions
         client.LoginAsync(user.Email, user.Password);
 
     /// <summary>A client carrying <paramref name="accessToken"/> as its bearer token.</summary>
-    public static HttpClient CreateClientWithToken(this AxleFactory factory, string accessToken)
+    public static HttpClient CreateClientWithToken(this WebApplicationFactory<Program> factory, string accessToken)
     {
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);

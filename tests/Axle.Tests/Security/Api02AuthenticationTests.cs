@@ -7,6 +7,7 @@ using Axle.Api.Features.Identity;
 using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -95,6 +96,21 @@ public sealed class Api02AuthenticationTests(AxleFactory factory) : IClassFixtur
         var expired = issuer.IssueForUser(user.Id, user.Email, user.Name, ["customer"]).Token;
 
         await AssertRefusedAsync(expired);
+    }
+
+    [Fact]
+    public async Task Expiry_is_judged_on_the_apps_clock_not_the_machines()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
+        var (_, user) = await factory.CreateCustomerAsync();
+        var token = app.Services.GetRequiredService<AccessTokenIssuer>().IssueForUser(user.Id, user.Email, user.Name, ["customer"]).Token;
+        await (await app.CreateClientWithToken(token).GetAsync(Me, Ct)).AssertJsonAsync(HttpStatusCode.OK);
+
+        // Wall time has barely moved; on the app's clock the token ran out a minute ago.
+        clock.Advance(TimeSpan.FromMinutes(Jwt.AccessTokenMinutes + 1));
+
+        await (await app.CreateClientWithToken(token).GetAsync(Me, Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]

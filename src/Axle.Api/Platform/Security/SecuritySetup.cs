@@ -34,6 +34,8 @@ public static class SecuritySetup
                     RequireSignedTokens = true,
                     ValidateLifetime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    // Lifetime checks read the app's clock, the one the issuer stamps tokens with.
+                    LifetimeValidator = (notBefore, expires, _, p) => WithinLifetime(time.GetUtcNow().UtcDateTime, notBefore, expires, p.ClockSkew),
                     NameClaimType = AxleClaims.Subject,
                     RoleClaimType = AxleClaims.Role,
                 };
@@ -45,6 +47,10 @@ public static class SecuritySetup
         services.AddSingleton<IAuthorizationPolicyProvider, ScopePolicyProvider>();
         return builder;
     }
+
+    /// <summary>A token is live from <c>nbf</c> to <c>exp</c>, each widened by the skew; one without <c>exp</c> never is.</summary>
+    internal static bool WithinLifetime(DateTime now, DateTime? notBefore, DateTime? expires, TimeSpan skew) =>
+        expires is { } exp && now <= exp.ToUniversalTime() + skew && (notBefore is not { } nbf || now >= nbf.ToUniversalTime() - skew);
 }
 
 /// <summary>
