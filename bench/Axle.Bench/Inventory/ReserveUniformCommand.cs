@@ -36,7 +36,7 @@ internal sealed record ReserveUniformSettings(
 
 internal sealed record UniformRow(
     int Concurrency, PhaseResult Axle, double? ServerPeakRssMb, double? ServerCpuMsPerRequest, PgBenchResult Transaction, double Ratio, PgBenchResult Request,
-    double RequestRatio);
+    double RequestRatio, double WarmupSeconds = 0, bool? JitSettled = null, long? JitMethodsDuringMeasurement = null);
 
 internal sealed record UniformReport(
     string Scenario, string Url, DateTime StartedAtUtc, int ProcessorCount, string Os, string Runtime, int Skus, long FirstLevelId,
@@ -74,10 +74,12 @@ internal static class ReserveUniformCommand
         {
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"reserve-uniform c={concurrency}: warmup {settings.Warmup.TotalSeconds:F0} s, measure {settings.Duration.TotalSeconds:F0} s"));
-            await ClosedLoop.RunAsync(client, scenario, concurrency, TimeSpan.Zero, settings.Warmup, settings.MaxRequests, ct);
+            var warmup = await JitWarmup.RunAsync(client, scenario, concurrency, settings.Warmup, settings.MaxRequests, log, ct);
             await using var sampler = ServerMemorySampler.Start(settings.ServerPid);
+            var jitBefore = await JitWarmup.CompiledMethodsAsync(client, ct);
             var cpuBefore = ServerCpu.Milliseconds(settings.ServerPid);
             var axle = await ClosedLoop.RunAsync(client, scenario, concurrency, TimeSpan.Zero, settings.Duration, settings.MaxRequests, ct);
+            var jitDuring = await JitWarmup.CompiledMethodsAsync(client, ct) - jitBefore;
             var cpuPerRequest = ServerCpu.Milliseconds(settings.ServerPid) - cpuBefore is { } cpu && axle.Requests > 0
                 ? Math.Round(cpu / axle.Requests, 2)
                 : (double?)null;
@@ -91,7 +93,8 @@ internal static class ReserveUniformCommand
 
             var transaction = await PgBenchAsync("reservation-transaction", PgBench.TransactionScript);
             var request = await PgBenchAsync("reservation-request", PgBench.RequestScript);
-            rows.Add(new UniformRow(concurrency, axle, memory, cpuPerRequest, transaction, Ratio(axle, transaction), request, Ratio(axle, request)));
+            rows.Add(new UniformRow(concurrency, axle, memory, cpuPerRequest, transaction, Ratio(axle, transaction), request, Ratio(axle, request),
+                warmup.Took.TotalSeconds, warmup.Settled, jitDuring));
 
             async Task<PgBenchResult> PgBenchAsync(string name, string script)
             {
@@ -130,12 +133,12 @@ internal static class ReserveUniformCommand
     internal static string Markdown(IEnumerable<UniformRow> rows)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine("| scenario | concurrency | reservations/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/reservation | pgbench transaction tps | ratio | pgbench request tps | ratio (request) |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| scenario | concurrency | reservations/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/reservation | pgbench transaction tps | ratio | pgbench request tps | ratio (request) | JIT methods while measured |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| reserve-uniform | {r.Concurrency} | {r.Axle.RequestsPerSecond:F1} | {r.Axle.Latency.P50Ms:F2} | {r.Axle.Latency.P95Ms:F2} | {r.Axle.Latency.P99Ms:F2} | {r.Axle.Errors} | {(r.ServerCpuMsPerRequest is { } cpu ? cpu.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} | {r.Transaction.Tps:F1} | {r.Ratio:F3} | {r.Request.Tps:F1} | {r.RequestRatio:F3} |"));
+                $"| reserve-uniform | {r.Concurrency} | {r.Axle.RequestsPerSecond:F1} | {r.Axle.Latency.P50Ms:F2} | {r.Axle.Latency.P95Ms:F2} | {r.Axle.Latency.P99Ms:F2} | {r.Axle.Errors} | {(r.ServerCpuMsPerRequest is { } cpu ? cpu.ToString("F2", CultureInfo.InvariantCulture) : "n/a")} | {r.Transaction.Tps:F1} | {r.Ratio:F3} | {r.Request.Tps:F1} | {r.RequestRatio:F3} | {(r.JitMethodsDuringMeasurement is { } jit ? jit.ToString(CultureInfo.InvariantCulture) : "n/a")} |"));
         }
 
         return text.ToString();

@@ -101,10 +101,13 @@ internal static class CheckoutCommand
         {
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"checkout c={concurrency}: warmup {settings.Warmup.TotalSeconds:F0} s, measure {settings.Duration.TotalSeconds:F0} s"));
-            await ClosedLoop.RunAsync(client, scenario, concurrency, TimeSpan.Zero, settings.Warmup, settings.MaxRequests, ct);
+            await JitWarmup.RunAsync(client, scenario, concurrency, settings.Warmup, settings.MaxRequests, log, ct);
             await using var sampler = ServerMemorySampler.Start(settings.ServerPid);
+            var jitBefore = await JitWarmup.CompiledMethodsAsync(client, ct);
             var cpuBefore = ServerCpu.Milliseconds(settings.ServerPid);
             var result = await ClosedLoop.RunAsync(client, scenario, concurrency, TimeSpan.Zero, settings.Duration, settings.MaxRequests, ct);
+            var jitDuring = await JitWarmup.CompiledMethodsAsync(client, ct) - jitBefore;
+            await log.WriteLineAsync($"  JIT-compiled while measured: {jitDuring?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} methods");
             var cpu = ServerCpu.Milliseconds(settings.ServerPid) - cpuBefore is { } used && result.Requests > 0 ? Math.Round(used / result.Requests, 2) : (double?)null;
             var memory = sampler is null ? (double?)null : (await sampler.StopAsync()).PeakRssMb;
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
