@@ -16,6 +16,16 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
         AppDbContext db, string action, string? target, AuditOutcome outcome = AuditOutcome.Success,
         object? details = null, string? actorId = null, string? actorType = null)
     {
+        var entry = Entry(action, target, outcome, details, actorId, actorType);
+        db.Add(entry);
+        return entry;
+    }
+
+    /// <summary>The entry <see cref="Record"/> adds, for a caller that writes its rows itself (<see cref="RowInsert"/>).</summary>
+    public AuditEntry Entry(
+        string action, string? target, AuditOutcome outcome = AuditOutcome.Success,
+        object? details = null, string? actorId = null, string? actorType = null)
+    {
         var context = http.HttpContext;
         var user = context?.User;
         (string Type, string? Id) actor = (context is null ? "system" : "anonymous", actorId);
@@ -36,7 +46,7 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
             actor = ("user", actorId);
         }
 
-        var entry = new AuditEntry(
+        return new AuditEntry(
             Microseconds(time.GetUtcNow().UtcDateTime),
             actor.Type,
             actor.Id,
@@ -46,8 +56,6 @@ public sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
             outcome,
             details is null ? null : JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
             Activity.Current?.TraceId.ToString() ?? context?.TraceIdentifier);
-        db.Add(entry);
-        return entry;
     }
 
     // PostgreSQL keeps microseconds, SQLite keeps ticks: truncating here makes the time hashed into the chain the same

@@ -228,9 +228,10 @@ public sealed class InventoryReservations(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Level id order: two reservations touching the same levels lock them in the same order and cannot deadlock.
         var levels = new List<LevelChange>(allocations.Count);
+        var rows = new List<object>(2 + (allocations.Count * 3)) { reservation };
         foreach (var allocation in allocations.OrderBy(a => a.LevelId))
         {
-            if (await StockLedger.TryApplyAsync(db, allocation.LevelId, 0, allocation.Quantity, entry, now, ct) is not { } level)
+            if (await StockLedger.TryUpdateAsync(db, allocation.LevelId, 0, allocation.Quantity, now, ct) is not { } level)
             {
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
@@ -239,6 +240,7 @@ public sealed class InventoryReservations(
 
             levels.Add(level);
             reservation.AddLine(allocation);
+            rows.AddRange(StockLedger.Rows(level, entry, now));
         }
 
         if (within is not null && !await within(reservation, ct))
@@ -248,14 +250,21 @@ public sealed class InventoryReservations(
             return (null, null, true);
         }
 
-        db.Add(reservation);
-        audit.Record(db, "inventory.reservation_created", $"reservation/{reservation.Id}", details: new
+        // The reservation's own rows go in one batch of plain inserts (the change tracker's update pipeline was a fifth of
+        // a reservation's server CPU); what the caller's work added to the context follows in one save.
+        rows.InsertRange(1, reservation.Lines);
+        rows.Add(audit.Entry("inventory.reservation_created", $"reservation/{reservation.Id}", details: new
         {
             reservation.ReferenceType,
             reservation.ReferenceId,
             lines = allocations.Select(a => new { a.PartId, a.WarehouseId, a.Quantity }),
-        });
-        await db.SaveChangesAsync(ct);
+        }));
+        await RowInsert.AddAsync(db, rows, ct);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         return (reservation, levels, false);

@@ -92,7 +92,7 @@ public sealed class Reservation
             throw new InvalidOperationException($"A reservation holds at most {MaxLines} lines.");
         }
 
-        _lines.Add(new ReservationLine(allocation.PartId, allocation.WarehouseId, allocation.LevelId, allocation.Quantity));
+        _lines.Add(new ReservationLine(Id, allocation.PartId, allocation.WarehouseId, allocation.LevelId, allocation.Quantity));
     }
 
     /// <summary>The movement a line writes when the reservation leaves the held state with <paramref name="to"/>.</summary>
@@ -111,8 +111,9 @@ public sealed class ReservationLine
     {
     }
 
-    internal ReservationLine(long partId, long warehouseId, long stockLevelId, int quantity)
+    internal ReservationLine(Guid reservationId, long partId, long warehouseId, long stockLevelId, int quantity)
     {
+        ReservationId = reservationId;
         PartId = partId;
         WarehouseId = warehouseId;
         StockLevelId = stockLevelId;

@@ -42,18 +42,18 @@ public static class StockLedger
     /// <summary>
     /// The conditional update, returning the level as it now stands (with the part's SKU and the warehouse's code)
     /// instead of re-reading it while the row stays locked. PostgreSQL and SQLite (≥ 3.35) both support RETURNING.
-    /// Parameters: level id, Δ on hand, Δ reserved, the net claim on available (Δ reserved − Δ on hand), now.
+    /// Parameters: the level, Δ on hand, Δ reserved, the net claim on available (Δ reserved − Δ on hand), now.
     /// </summary>
     internal const string ApplySql = """
         UPDATE stock_levels
-        SET "OnHand" = "OnHand" + {1}, "Reserved" = "Reserved" + {2}, "Version" = "Version" + 1, "UpdatedAt" = {4}
-        WHERE "Id" = {0} AND "OnHand" + {1} >= 0 AND "Reserved" + {2} >= 0 AND "OnHand" - "Reserved" >= {3}
+        SET "OnHand" = "OnHand" + @onHand, "Reserved" = "Reserved" + @reserved, "Version" = "Version" + 1, "UpdatedAt" = @now
+        WHERE "Id" = @level AND "OnHand" + @onHand >= 0 AND "Reserved" + @reserved >= 0 AND "OnHand" - "Reserved" >= @net
         RETURNING "Id" AS "LevelId", "PartId",
             (SELECT p."Sku" FROM parts p WHERE p."Id" = stock_levels."PartId") AS "Sku",
             "WarehouseId",
             (SELECT w."Code" FROM warehouses w WHERE w."Id" = stock_levels."WarehouseId") AS "WarehouseCode",
             "OnHand", "Reserved", "ReorderPoint", "ReorderQuantity", "Version",
-            {1} AS "DeltaOnHand", {2} AS "DeltaReserved"
+            @onHand AS "DeltaOnHand", @reserved AS "DeltaReserved"
         """;
 
     /// <summary>
@@ -63,6 +63,22 @@ public static class StockLedger
     /// </summary>
     public static async Task<LevelChange?> TryApplyAsync(
         AppDbContext db, long levelId, int deltaOnHand, int deltaReserved, LedgerEntry entry, DateTime now, CancellationToken ct)
+    {
+        if (await TryUpdateAsync(db, levelId, deltaOnHand, deltaReserved, now, ct) is not { } after)
+        {
+            return null;
+        }
+
+        Record(db, after, entry, now);
+        return after;
+    }
+
+    /// <summary>
+    /// The conditional update of <see cref="TryApplyAsync"/> alone, through <see cref="RawSql"/> (one round trip while the
+    /// row is locked; the update hands back the values it produced). The caller writes <see cref="Rows"/> for the change.
+    /// </summary>
+    internal static async Task<LevelChange?> TryUpdateAsync(
+        AppDbContext db, long levelId, int deltaOnHand, int deltaReserved, DateTime now, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -74,17 +90,24 @@ public static class StockLedger
             throw new ArgumentException("A stock change changes something.", nameof(deltaOnHand));
         }
 
-        // One round trip while the row is locked: the conditional update hands back the values it produced.
-        var rows = await db.Database
-            .SqlQueryRaw<LevelChange>(ApplySql, levelId, deltaOnHand, deltaReserved, deltaReserved - deltaOnHand, now)
-            .ToListAsync(ct);
-        if (rows is not [var after])
-        {
-            return null;
-        }
+        var rows = await RawSql.QueryAsync(db, ApplySql, ReadChange, ct,
+            ("@level", levelId), ("@onHand", deltaOnHand), ("@reserved", deltaReserved), ("@net", deltaReserved - deltaOnHand), ("@now", now));
+        return rows is [var after] ? after : null;
+    }
 
-        Record(db, after, entry, now);
-        return after;
+    private static LevelChange ReadChange(System.Data.Common.DbDataReader r) => new(
+        r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7),
+        r.GetInt32(8), r.GetInt64(9), r.GetInt32(10), r.GetInt32(11));
+
+    /// <summary>What a change must leave behind, as new rows: the movement, its events (see <see cref="Record"/>).</summary>
+    internal static IEnumerable<object> Rows(LevelChange after, LedgerEntry entry, DateTime now)
+    {
+        yield return Movement(after, entry, now);
+        yield return ChangedMessage(after, entry, now);
+        if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
+        {
+            yield return LowStockMessage(after, now);
+        }
     }
 
     /// <summary>
@@ -92,15 +115,8 @@ public static class StockLedger
     /// <c>inventory.low_stock</c> when available crossed the reorder point. For callers that update levels in bulk
     /// (supplier sync) with <paramref name="after"/> as their statement returned it.
     /// </summary>
-    internal static void Record(AppDbContext db, LevelChange after, LedgerEntry entry, DateTime now)
-    {
-        db.Add(Movement(after, entry, now));
-        db.Add(ChangedMessage(after, entry, now));
-        if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
-        {
-            AddLowStock(db, after, now);
-        }
-    }
+    internal static void Record(AppDbContext db, LevelChange after, LedgerEntry entry, DateTime now) =>
+        db.AddRange(Rows(after, entry, now));
 
     /// <summary>
     /// <see cref="Record"/> for many changes made by one set-based statement: their movements and events are written in

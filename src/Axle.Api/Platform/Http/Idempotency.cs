@@ -170,10 +170,10 @@ internal sealed partial class IdempotencyFilter(
         else
         {
             var headers = http.Response.Headers;
-            var stored = await db.Database.ExecuteSqlRawAsync(StoreSql,
-                [claimed.Id, claimed.Token, status, body, Header(headers, HeaderNames.ContentType)!,
-                    Header(headers, HeaderNames.Location)!, Header(headers, HeaderNames.ETag)!,
-                    time.GetUtcNow().UtcDateTime], CancellationToken.None);
+            var stored = await RawSql.ExecuteAsync(db, StoreSql, CancellationToken.None,
+                ("@id", claimed.Id), ("@token", claimed.Token), ("@status", status), ("@body", body),
+                ("@contentType", Header(headers, HeaderNames.ContentType)), ("@location", Header(headers, HeaderNames.Location)),
+                ("@etag", Header(headers, HeaderNames.ETag)), ("@now", time.GetUtcNow().UtcDateTime));
             if (stored == 0)
             {
                 LogClaimLost(logger, scope.Method, scope.Route);
@@ -189,17 +189,17 @@ internal sealed partial class IdempotencyFilter(
     /// </summary>
     internal const string ClaimSql = """
         INSERT INTO idempotency_keys ("CallerKey", "Method", "Route", "Key", "Fingerprint", "ClaimToken", "ClaimedAt", "ExpiresAt")
-        VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7})
+        VALUES (@caller, @method, @route, @key, @fingerprint, @token, @now, @expires)
         ON CONFLICT ("CallerKey", "Method", "Route", "Key") DO NOTHING
-        RETURNING "Id" AS "Value"
+        RETURNING "Id"
         """;
 
     /// <summary>Stores the response of the claim still held (the token matches); a lost claim changes nothing.</summary>
     internal const string StoreSql = """
         UPDATE idempotency_keys
-        SET "ResponseStatus" = {2}, "ResponseBody" = {3}, "ResponseContentType" = {4}, "ResponseLocation" = {5},
-            "ResponseETag" = {6}, "CompletedAt" = {7}
-        WHERE "Id" = {0} AND "ClaimToken" = {1}
+        SET "ResponseStatus" = @status, "ResponseBody" = @body, "ResponseContentType" = @contentType, "ResponseLocation" = @location,
+            "ResponseETag" = @etag, "CompletedAt" = @now
+        WHERE "Id" = @id AND "ClaimToken" = @token
         """;
 
     private async Task<ClaimResult> ClaimAsync(AppDbContext db, IdempotencyScope scope, string fingerprint, CancellationToken ct)
@@ -209,9 +209,9 @@ internal sealed partial class IdempotencyFilter(
         {
             var now = time.GetUtcNow().UtcDateTime;
             var token = Guid.NewGuid();
-            var inserted = await db.Database.SqlQueryRaw<long>(ClaimSql,
-                    scope.CallerKey, scope.Method, scope.Route, scope.Key, fingerprint, token, now, now + Retention)
-                .ToListAsync(ct);
+            var inserted = await RawSql.QueryAsync(db, ClaimSql, r => r.GetInt64(0), ct,
+                ("@caller", scope.CallerKey), ("@method", scope.Method), ("@route", scope.Route), ("@key", scope.Key),
+                ("@fingerprint", fingerprint), ("@token", token), ("@now", now), ("@expires", now + Retention));
             if (inserted is [var id])
             {
                 return new ClaimResult.Claimed(id, token);

@@ -173,7 +173,7 @@ internal sealed class FitmentApplier(AppDbContext db) : IBatchApplier<AcesApp>
                 .Where(v => wanted.Contains((v.MakeKey, v.ModelKey, v.Year)))];
         }
 
-        return await FitmentBulkSql.QueryAsync(db, FitmentBulkSql.PostgresNamedVehicles,
+        return await RawSql.QueryAsync(db, FitmentBulkSql.PostgresNamedVehicles,
             reader => new NamedVehicle(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
             ct,

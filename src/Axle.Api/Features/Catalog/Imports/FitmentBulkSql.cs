@@ -1,8 +1,6 @@
-using System.Data.Common;
 using System.Text.Json;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Axle.Api.Features.Catalog.Imports;
 
@@ -107,32 +105,6 @@ internal static class FitmentBulkSql
                 ("$rows", JsonSerializer.Serialize(keys.Select(k => new object[] { k.PartId, k.VehicleId, k.PositionKey }))));
     }
 
-    private static async Task<HashSet<FitmentKey>> RunAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters) =>
-        [.. await QueryAsync(db, sql, reader => new FitmentKey(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)), ct, parameters)];
-
-    /// <summary>Runs <paramref name="sql"/> on the context's connection, in its transaction if one is open, and reads each row.</summary>
-    public static async Task<List<T>> QueryAsync<T>(
-        AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object Value)[] parameters)
-    {
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
+    private static async Task<HashSet<FitmentKey>> RunAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        [.. await RawSql.QueryAsync(db, sql, reader => new FitmentKey(reader.GetInt64(0), reader.GetInt32(1), reader.GetString(2)), ct, parameters)];
 }
