@@ -272,4 +272,44 @@ public sealed class ReservationTests(AxleFactory factory) : IClassFixture<AxleFa
         var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict, "insufficient_stock");
         Assert.Equal(2, problem.GetProperty("shortages")[0].GetProperty("available").GetInt32());
     }
+
+    [Fact]
+    public async Task Lines_named_by_sku_split_over_active_warehouses_and_report_shortages_by_sku()
+    {
+        var part = await _kit.PartAsync();
+        var bare = await _kit.PartAsync();
+        var small = await _kit.WarehouseAsync();
+        var large = await _kit.WarehouseAsync();
+        var closing = await _kit.WarehouseAsync();
+        await _kit.StockAsync(part, small, 4);
+        await _kit.StockAsync(part, large, 6);
+        await _kit.StockAsync(part, closing, 100);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Set<Warehouse>().Where(w => w.Id == closing).ExecuteUpdateAsync(s => s.SetProperty(w => w.Active, false), Ct);
+        }
+
+        // 8 of the 10 active units: split over both active warehouses, none from the inactive one.
+        var split = await (await PostAsync(_kit.Manager, Reservations, new { lines = new[] { new { sku = part.Sku, quantity = 8 } } }))
+            .AssertJsonAsync(HttpStatusCode.Created);
+        var lines = split.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(new[] { small, large }.Order(), lines.Select(l => l.GetProperty("warehouseId").GetInt64()).Order());
+        Assert.All(lines, l => Assert.Equal(part.Sku, l.GetProperty("sku").GetString()));
+        Assert.Equal(8, lines.Sum(l => l.GetProperty("quantity").GetInt32()));
+        Assert.Equal(100, (await _kit.LevelAsync(part.Id, closing))!.Available);
+
+        // The same SKU twice plus a part without stock, by SKU and by id: nothing is reserved, both shortages are named.
+        var shortResponse = await PostAsync(_kit.Manager, Reservations, new
+        {
+            lines = new object[] { new { sku = part.Sku, quantity = 1 }, new { sku = part.Sku, quantity = 2 }, new { partId = bare.Id, quantity = 1 } },
+        });
+        var problem = await shortResponse.AssertProblemAsync(HttpStatusCode.Conflict, "insufficient_stock");
+        var shortages = problem.GetProperty("shortages").EnumerateArray()
+            .ToDictionary(x => x.GetProperty("sku").GetString()!, x => (x.GetProperty("requested").GetInt32(), x.GetProperty("available").GetInt32()));
+        Assert.Equal((3, 2), shortages[part.Sku]);
+        Assert.Equal((1, 0), shortages[bare.Sku]);
+        Assert.Equal(2, (await _kit.LevelAsync(part.Id, small))!.Available + (await _kit.LevelAsync(part.Id, large))!.Available);
+        await _kit.AssertLedgerMatchesAsync(part.Id);
+    }
 }

@@ -1,9 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Axle.Api.Features.Catalog;
-using Axle.Api.Platform.Data;
 using Axle.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Axle.Api.Features.Inventory;
 
@@ -26,19 +23,13 @@ internal static class CreateReservation
         [property: Required, RegularExpression("^[A-Z]{2}$", ErrorMessage = "The country is an upper-case ISO 3166-1 alpha-2 code such as US.")] string? Country,
         [property: StringLength(100)] string? Region);
 
-    private sealed record PartSku(string Sku, long Id);
-
     public sealed record Request(
         [property: Required, MinLength(1), MaxLength(MaxLines)] IReadOnlyList<LineInput>? Lines,
         ReferenceInput? Reference,
         ShipToInput? ShipTo);
 
-    // Compiled once: a reservation's lookups skip EF Core's per-execution query preparation.
-    private static readonly Func<AppDbContext, string[], IAsyncEnumerable<PartSku>> PartIdsBySku = EF.CompileAsyncQuery(
-        (AppDbContext db, string[] skus) => db.Set<Part>().AsNoTracking().Where(p => skus.Contains(p.Sku)).Select(p => new PartSku(p.Sku, p.Id)));
-
     public static async Task<Results<Created<ReservationResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, HttpContext http, AppDbContext db, InventoryReservations reservations, CancellationToken ct)
+        Request request, HttpContext http, InventoryReservations reservations, CancellationToken ct)
     {
         var lines = request.Lines!;
         if (lines.Any(l => l is null))
@@ -46,8 +37,10 @@ internal static class CreateReservation
             return Problems.Validation("lines", "Every line is an object naming a part (partId or sku) and a quantity.");
         }
 
+        // Parts named by SKU: their ids and, in the same query, the stock the first allocation works from (when every line
+        // names its part by SKU; otherwise the reservation reads the candidates of all its parts itself).
         var skus = lines.Where(l => l.Sku is not null).Select(l => l.Sku!).Distinct().ToList();
-        var bySku = skus.Count == 0 ? [] : await PartIdsBySku(db, [.. skus]).ToDictionaryAsync(p => p.Sku, p => p.Id, cancellationToken: ct);
+        var (bySku, prefetched) = skus.Count == 0 ? ([], []) : await reservations.FindBySkuAsync(skus, ct);
         var errors = new Dictionary<string, string[]>();
         var wanted = new List<AllocationLine>();
         for (var i = 0; i < lines.Count; i++)
@@ -75,7 +68,7 @@ internal static class CreateReservation
         var command = new ReserveCommand(wanted, request.Reference?.Type, request.Reference?.Id,
             request.ShipTo is { } to ? new ShipTo(to.Country!, string.IsNullOrWhiteSpace(to.Region) ? null : to.Region.Trim()) : null,
             Actors.Of(http.User));
-        switch (await reservations.ReserveAsync(command, ct))
+        switch (await reservations.ReserveAsync(command, null, lines.All(l => l.Sku is not null) ? prefetched : null, ct))
         {
             case ReserveOutcome.Reserved reserved:
                 return TypedResults.Created($"/api/v1/inventory/reservations/{reserved.Reservation.Id}",
