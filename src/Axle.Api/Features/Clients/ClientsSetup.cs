@@ -81,7 +81,7 @@ public static class ClientsSetup
     {
         app.Use((ctx, next) =>
         {
-            if (!ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase) || HttpMethods.IsPost(ctx.Request.Method))
+            if (!IsTokenPath(ctx) || HttpMethods.IsPost(ctx.Request.Method))
             {
                 return next(ctx);
             }
@@ -96,7 +96,8 @@ public static class ClientsSetup
 
     /// <summary>
     /// Throttles <c>/oauth/token</c> per client IP with the strict auth quota. OpenIddict answers token requests inside
-    /// <c>UseAuthentication()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it.
+    /// <c>UseTokenEndpoint()</c>, before endpoint rate limiting runs, so this limiter must sit in front of it. It is a branch
+    /// of its own: other requests do not pass through a second rate limiter (and its metrics) that could only let them by.
     /// </summary>
     public static WebApplication UseTokenEndpointRateLimiting(this WebApplication app)
     {
@@ -104,22 +105,24 @@ public static class ClientsSetup
         var redis = app.Services.GetRequiredService<RedisConnection>();
         var time = app.Services.GetRequiredService<TimeProvider>();
         var window = TimeSpan.FromSeconds(limits.WindowSeconds);
-        app.UseRateLimiter(new RateLimiterOptions
+        app.UseWhen(IsTokenPath, token =>
         {
-            GlobalLimiter = new RateLimitHeaders(PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-                ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase)
-                    ? RateLimiting.FixedWindow(redis, time, "token", "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window)
-                    : RateLimitPartition.GetNoLimiter(""))),
-            RejectionStatusCode = StatusCodes.Status429TooManyRequests,
-            OnRejected = RateLimiting.WriteRejectionAsync,
-        });
+            token.UseRateLimiter(new RateLimiterOptions
+            {
+                GlobalLimiter = new RateLimitHeaders(PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                    RateLimiting.FixedWindow(redis, time, "token", "token:" + RateLimiting.ClientIp(ctx), limits.AuthPermits, window))),
+                RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+                OnRejected = RateLimiting.WriteRejectionAsync,
+            });
 
-        // OpenIddict reads the token request's body inside UseAuthentication, ahead of the app-wide body limits: hold it
-        // to them here (the default limit, 413; string ceilings, 400).
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase),
-            token => token.UseAxleRequestBodyLimit());
+            // OpenIddict reads the token request's body inside UseTokenEndpoint, ahead of the app-wide body limits: hold it
+            // to them here (the default limit, 413; string ceilings, 400).
+            token.UseAxleRequestBodyLimit();
+        });
         return app;
     }
+
+    private static bool IsTokenPath(HttpContext ctx) => ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Lets OpenIddict handle <c>/oauth/token</c>, where <c>UseAuthentication()</c> would have (the request is validated, the
@@ -131,7 +134,7 @@ public static class ClientsSetup
     /// </summary>
     public static WebApplication UseTokenEndpoint(this WebApplication app)
     {
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments(TokenPath, StringComparison.OrdinalIgnoreCase), token => token.Use(async (ctx, next) =>
+        app.UseWhen(IsTokenPath, token => token.Use(async (ctx, next) =>
         {
             ctx.Features.Set<IAuthenticationFeature>(new AuthenticationFeature { OriginalPath = ctx.Request.Path, OriginalPathBase = ctx.Request.PathBase });
             var handlers = ctx.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
