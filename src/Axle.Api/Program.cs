@@ -88,6 +88,7 @@ app.UseAxleHttp();
 app.UseTokenEndpointMethods();
 app.UseTokenEndpointRateLimiting();
 app.UseRouting();
+app.UseTokenEndpoint();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAxleRequestBodyLimit();

@@ -4,12 +4,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Axle.Api.Platform.Security;
 using Axle.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Server.AspNetCore;
 
 namespace Axle.Tests.Clients;
 
@@ -240,6 +242,21 @@ public sealed class TokenEndpointTests : IClassFixture<AxleFactory>
         var response = await http.GetAsync(ProbePath, Ct);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenIddict_is_asked_about_the_token_path_only()
+    {
+        // UseAuthentication() asks every request handler scheme about every request; OpenIddict runs for /oauth/token
+        // alone (UseTokenEndpoint), and its scheme stays registered for the token endpoint's sign-in and forbid.
+        var schemes = _factory.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+
+        Assert.DoesNotContain(await schemes.GetRequestHandlerSchemesAsync(), s => s.Name == OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        Assert.NotNull(await schemes.GetSchemeAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme));
+
+        var client = await _factory.CreateAdminClient().CreateMachineClientAsync("Catalog reader", "inventory:write");
+        var response = await _factory.CreateClient().RequestTokenAsync(client.ClientId, client.ClientSecret);
+        await response.AssertJsonAsync(HttpStatusCode.OK);
     }
 
     /// <summary>A test-only endpoint behind the same scope-or-roles policy the inventory feature will use.</summary>

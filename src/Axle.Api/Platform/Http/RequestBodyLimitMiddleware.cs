@@ -129,9 +129,16 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, IOptions<
 
     private static string? OverlongParameter(HttpRequest request)
     {
+        // Runs on every request: plain loops, no LINQ over the (boxed) StringValues.
         foreach (var (key, values) in request.Query)
         {
-            if (key.Length > MaxParameterLength || values.Any(v => v is { Length: > MaxParameterLength }))
+            var tooLong = key.Length > MaxParameterLength;
+            foreach (var value in values)
+            {
+                tooLong |= value is { Length: > MaxParameterLength };
+            }
+
+            if (tooLong)
             {
                 return $"query parameter '{(key.Length > 64 ? key[..64] + "…" : key)}'";
             }
