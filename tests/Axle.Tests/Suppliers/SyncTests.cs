@@ -71,6 +71,41 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
     }
 
     [Fact]
+    public async Task Numbers_that_are_our_skus_resolve_without_part_list_entries_and_keep_resolving()
+    {
+        await using var pull = await _kit.PullAsync(records: 300, pageSize: 100);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull);
+        // No entry says "their number is our SKU" already; a first pull writes none.
+        Assert.Equal(0, await _kit.DbAsync(db => db.Set<SupplierPart>().CountAsync(p => p.SupplierId == pull.Supplier.Id, Ct)));
+
+        // The next run resolves them again by matching.
+        var part = pull.Sim.Catalog.All()[11];
+        pull.Sim.Catalog.Set(part.PartNo, qtyAvail: part.QtyAvail + 3);
+        var again = await _kit.SyncAsync(pull);
+        Assert.Equal(1, again.GetProperty("applied").GetInt64());
+        Assert.Equal(0, again.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull);
+    }
+
+    [Fact]
+    public async Task Numbers_matched_by_manufacturer_number_are_recorded_in_the_part_list()
+    {
+        await using var pull = await _kit.PullAsync(records: 200, pageSize: 100, skuPrefix: "X-");
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull, "X-");
+        var entries = await _kit.DbAsync(db => db.Set<SupplierPart>().AsNoTracking().Where(p => p.SupplierId == pull.Supplier.Id).ToListAsync(Ct));
+        Assert.Equal(200, entries.Count);
+        Assert.All(entries, e => Assert.Equal(SupplierPartSource.Matched, e.Source));
+    }
+
+    [Fact]
     public async Task An_incremental_sync_asks_only_for_records_changed_since_the_last_run_and_applies_them()
     {
         await using var pull = await _kit.PullAsync(records: 1000, pageSize: 200);
