@@ -240,6 +240,57 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
     }
 
     [Fact]
+    public async Task Bad_records_in_pages_mapped_ahead_are_dead_lettered_at_their_own_positions()
+    {
+        // Pages 2 and 3 are fetched and mapped while the page before them is applied; their rejects still land, each once,
+        // numbered by where they stand in the whole listing.
+        await using var pull = await _kit.PullAsync(records: 90, pageSize: 30);
+        pull.Sim.Faults.Enqueue(Fault.MissingFields(FaultField.QtyAvail), count: 3, pathPrefix: SyncKit.CursorPath);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal("completed_with_errors", run.GetProperty("status").GetString());
+        Assert.Equal(3, run.GetProperty("pages").GetInt32());
+        Assert.Equal(90, run.GetProperty("received").GetInt64());
+        Assert.Equal(30, run.GetProperty("rejected").GetInt64());
+        Assert.Equal(60, run.GetProperty("applied").GetInt64() + run.GetProperty("unchanged").GetInt64());
+        var letters = await _kit.Suppliers.DeadLettersAsync(pull.Supplier.Id);
+        Assert.Equal(30, letters.Count);
+        var positions = letters.Select(l => l.Position!.Value).Order().ToList();
+        Assert.Equal(30, positions.Distinct().Count());
+        Assert.Equal(10, positions.Count(p => p >= 60));
+        Assert.Equal(10, positions.Count(p => p is >= 30 and < 60));
+        Assert.Equal(60, (await _kit.LevelsAsync(pull.Supplier)).Count);
+    }
+
+    [Fact]
+    public async Task A_full_sync_writes_only_the_levels_that_changed_with_one_movement_and_one_event_each()
+    {
+        await using var pull = await _kit.PullAsync(records: 200, pageSize: 50);
+        await _kit.SyncAsync(pull);
+        var before = await _kit.DbAsync(db => db.Set<StockLevel>().AsNoTracking()
+            .Where(l => pull.Supplier.Warehouses.Select(w => w.Id).Contains(l.WarehouseId))
+            .ToDictionaryAsync(l => l.Id, l => l.Version, Ct));
+        var records = pull.Sim.Catalog.All();
+        pull.Sim.Catalog.Set(records[3].PartNo, qtyAvail: records[3].QtyAvail + 2);
+        pull.Sim.Catalog.Set(records[170].PartNo, qtyAvail: records[170].QtyAvail + 9);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(2, run.GetProperty("applied").GetInt64());
+        Assert.Equal(198, run.GetProperty("unchanged").GetInt64());
+        var id = run.GetProperty("id").GetString()!;
+        Assert.Equal(2, await _kit.DbAsync(db => db.Set<StockMovement>().CountAsync(m => m.ReferenceId == id, Ct)));
+        Assert.Equal(2, await _kit.DbAsync(db => db.Set<OutboxMessage>()
+            .CountAsync(o => o.Type == StockLedger.ChangedEvent && o.Payload.Contains(id), Ct)));
+        var after = await _kit.DbAsync(db => db.Set<StockLevel>().AsNoTracking()
+            .Where(l => pull.Supplier.Warehouses.Select(w => w.Id).Contains(l.WarehouseId))
+            .ToDictionaryAsync(l => l.Id, l => l.Version, Ct));
+        Assert.Equal(2, after.Count(a => a.Value != before[a.Key]));
+        await _kit.AssertStockMatchesAsync(pull);
+    }
+
+    [Fact]
     public async Task A_run_killed_mid_way_is_continued_by_the_worker_from_its_checkpoint()
     {
         await using var pull = await _kit.PullAsync(records: 500, pageSize: 100);
