@@ -42,9 +42,9 @@ public interface IOutboxSink
 }
 
 /// <summary>
-/// The outbox relay (STYLE.md §8). Each batch is one transaction: claim the oldest unrelayed events and mark them relayed
-/// (PostgreSQL <c>FOR UPDATE SKIP LOCKED</c>: the row locks last until commit, so another instance skips them and no event is
-/// relayed by two instances at once), hand them to every <see cref="IOutboxSink"/>, commit. A failure rolls
+/// The outbox relay (STYLE.md §8). Each batch is one transaction: claim the oldest unrelayed events (PostgreSQL
+/// <c>FOR UPDATE SKIP LOCKED</c>: the row locks last until commit, so another instance skips them and no event is relayed
+/// by two instances at once), hand them to every <see cref="IOutboxSink"/>, mark them relayed, commit. A failure rolls
 /// back and the same events come again on the next tick. Relayed events older than <see cref="OutboxOptions.Retention"/>
 /// are deleted.
 /// </summary>
@@ -53,19 +53,15 @@ public sealed partial class OutboxRelayWorker(
     ILogger<OutboxRelayWorker> log)
     : PeriodicWorker(scopes, workers, clock, log)
 {
-    // One statement claims the oldest unrelayed events and marks them relayed (attempt counted): the mark is in the batch's
-    // transaction, so a sink that fails rolls it back with everything else and the events come again. Claiming and marking
-    // in two statements cost a second lookup of every row by id and a round trip per batch; the relay runs beside every
-    // bulk writer of events (a full supplier sync writes one per changed level) on the same cores.
+    // A claim only locks its rows (SQLite: the relay's transaction is the one writer); the batch's one UPDATE marks them
+    // relayed and counts the attempt. Counting it in the claim would write every row twice for nothing: a failed batch
+    // rolls back, attempt count included.
     internal const string ClaimSql = """
-        UPDATE outbox_messages SET "DeliveredAt" = {0}, "Attempts" = "Attempts" + 1
-        WHERE "Id" IN (
-            SELECT "Id" FROM outbox_messages
-            WHERE "DeliveredAt" IS NULL
-            ORDER BY "OccurredAt", "Id"
-            LIMIT {1}
-            /*postgres: FOR UPDATE SKIP LOCKED */)
-        RETURNING "Id", "Type", "Payload", "OccurredAt"
+        SELECT "Id", "Type", "Payload", "OccurredAt" FROM outbox_messages
+        WHERE "DeliveredAt" IS NULL
+        ORDER BY "OccurredAt", "Id"
+        LIMIT {0}
+        /*postgres: FOR UPDATE SKIP LOCKED */
         """;
 
     protected override TimeSpan Interval => options.Value.Interval;
@@ -92,8 +88,7 @@ public sealed partial class OutboxRelayWorker(
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var sql = ProviderSql.For(db.Database, ClaimSql);
-        var now = time.GetUtcNow().UtcDateTime;
-        var events = await db.Database.SqlQueryRaw<OutboxEvent>(sql, now, limit).ToListAsync(ct);
+        var events = await db.Database.SqlQueryRaw<OutboxEvent>(sql, limit).ToListAsync(ct);
         if (events.Count == 0)
         {
             return 0;
@@ -105,6 +100,10 @@ public sealed partial class OutboxRelayWorker(
             await sink.HandleAsync(db, events, ct);
         }
 
+        var ids = events.Select(e => e.Id).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DeliveredAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
         await transaction.CommitAsync(ct);
         return events.Count;
     }
