@@ -56,9 +56,11 @@ internal sealed class SyncKit(AxleFactory factory)
     /// <summary>
     /// A supplier with two warehouses, <paramref name="records"/> parts whose SKUs are the simulator's part numbers, and a
     /// feed pointing at a fresh simulator (<paramref name="path"/> in <paramref name="format"/>) with the simulator's mapping.
+    /// With <paramref name="skuPrefix"/>, the simulator's numbers are the parts' manufacturer numbers and the SKUs differ.
     /// </summary>
     public async Task<Pull> PullAsync(
-        int records, int pageSize = 500, string format = "json_cursor", string path = "feed/stock", Action<SimulatorOptions>? configure = null)
+        int records, int pageSize = 500, string format = "json_cursor", string path = "feed/stock", Action<SimulatorOptions>? configure = null,
+        string? skuPrefix = null)
     {
         var supplier = await Suppliers.SupplierAsync(warehouses: 2);
         var tag = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
@@ -69,7 +71,7 @@ internal sealed class SyncKit(AxleFactory factory)
         var now = DateTime.UtcNow;
         await seed.AddRangeAsync(numbers.Select(n =>
         {
-            var part = new Part(n, n, brand.Id, category.Id, "Filter " + n, 1000, "USD", now);
+            var part = new Part(skuPrefix + n, n, brand.Id, category.Id, "Filter " + n, 1000, "USD", now);
             part.Describe(null, 0, false, null, null, null, null);
             return part;
         }));
@@ -146,12 +148,12 @@ internal sealed class SyncKit(AxleFactory factory)
     }
 
     /// <summary>Every simulator record's quantity, in eaches, is Axle's on-hand figure for its part and warehouse.</summary>
-    public async Task AssertStockMatchesAsync(Pull pull)
+    public async Task AssertStockMatchesAsync(Pull pull, string? skuPrefix = null)
     {
         var levels = await LevelsAsync(pull.Supplier);
         var records = pull.Sim.Catalog.All();
-        var wrong = records.Where(r => levels.GetValueOrDefault((r.PartNo, r.Warehouse), -1) != r.EachQuantity)
-            .Select(r => $"{r.PartNo}@{r.Warehouse}: sim {r.EachQuantity}, axle {levels.GetValueOrDefault((r.PartNo, r.Warehouse), -1)}")
+        var wrong = records.Where(r => levels.GetValueOrDefault((skuPrefix + r.PartNo, r.Warehouse), -1) != r.EachQuantity)
+            .Select(r => $"{r.PartNo}@{r.Warehouse}: sim {r.EachQuantity}, axle {levels.GetValueOrDefault((skuPrefix + r.PartNo, r.Warehouse), -1)}")
             .Take(5).ToList();
         Assert.True(wrong.Count == 0, $"Stock differs from the simulator: {string.Join("; ", wrong)}");
     }

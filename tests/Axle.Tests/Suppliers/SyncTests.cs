@@ -71,6 +71,41 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
     }
 
     [Fact]
+    public async Task Numbers_that_are_our_skus_resolve_without_part_list_entries_and_keep_resolving()
+    {
+        await using var pull = await _kit.PullAsync(records: 300, pageSize: 100);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull);
+        // No entry says "their number is our SKU" already; a first pull writes none.
+        Assert.Equal(0, await _kit.DbAsync(db => db.Set<SupplierPart>().CountAsync(p => p.SupplierId == pull.Supplier.Id, Ct)));
+
+        // The next run resolves them again by matching.
+        var part = pull.Sim.Catalog.All()[11];
+        pull.Sim.Catalog.Set(part.PartNo, qtyAvail: part.QtyAvail + 3);
+        var again = await _kit.SyncAsync(pull);
+        Assert.Equal(1, again.GetProperty("applied").GetInt64());
+        Assert.Equal(0, again.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull);
+    }
+
+    [Fact]
+    public async Task Numbers_matched_by_manufacturer_number_are_recorded_in_the_part_list()
+    {
+        await using var pull = await _kit.PullAsync(records: 200, pageSize: 100, skuPrefix: "X-");
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(0, run.GetProperty("rejected").GetInt64());
+        await _kit.AssertStockMatchesAsync(pull, "X-");
+        var entries = await _kit.DbAsync(db => db.Set<SupplierPart>().AsNoTracking().Where(p => p.SupplierId == pull.Supplier.Id).ToListAsync(Ct));
+        Assert.Equal(200, entries.Count);
+        Assert.All(entries, e => Assert.Equal(SupplierPartSource.Matched, e.Source));
+    }
+
+    [Fact]
     public async Task An_incremental_sync_asks_only_for_records_changed_since_the_last_run_and_applies_them()
     {
         await using var pull = await _kit.PullAsync(records: 1000, pageSize: 200);
@@ -202,6 +237,57 @@ public sealed class SyncTests(SyncFactory factory) : IClassFixture<SyncFactory>
 
         var levels = await _kit.LevelsAsync(pull.Supplier);
         Assert.Equal(20, levels.Count);
+    }
+
+    [Fact]
+    public async Task Bad_records_in_pages_mapped_ahead_are_dead_lettered_at_their_own_positions()
+    {
+        // Pages 2 and 3 are fetched and mapped while the page before them is applied; their rejects still land, each once,
+        // numbered by where they stand in the whole listing.
+        await using var pull = await _kit.PullAsync(records: 90, pageSize: 30);
+        pull.Sim.Faults.Enqueue(Fault.MissingFields(FaultField.QtyAvail), count: 3, pathPrefix: SyncKit.CursorPath);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal("completed_with_errors", run.GetProperty("status").GetString());
+        Assert.Equal(3, run.GetProperty("pages").GetInt32());
+        Assert.Equal(90, run.GetProperty("received").GetInt64());
+        Assert.Equal(30, run.GetProperty("rejected").GetInt64());
+        Assert.Equal(60, run.GetProperty("applied").GetInt64() + run.GetProperty("unchanged").GetInt64());
+        var letters = await _kit.Suppliers.DeadLettersAsync(pull.Supplier.Id);
+        Assert.Equal(30, letters.Count);
+        var positions = letters.Select(l => l.Position!.Value).Order().ToList();
+        Assert.Equal(30, positions.Distinct().Count());
+        Assert.Equal(10, positions.Count(p => p >= 60));
+        Assert.Equal(10, positions.Count(p => p is >= 30 and < 60));
+        Assert.Equal(60, (await _kit.LevelsAsync(pull.Supplier)).Count);
+    }
+
+    [Fact]
+    public async Task A_full_sync_writes_only_the_levels_that_changed_with_one_movement_and_one_event_each()
+    {
+        await using var pull = await _kit.PullAsync(records: 200, pageSize: 50);
+        await _kit.SyncAsync(pull);
+        var before = await _kit.DbAsync(db => db.Set<StockLevel>().AsNoTracking()
+            .Where(l => pull.Supplier.Warehouses.Select(w => w.Id).Contains(l.WarehouseId))
+            .ToDictionaryAsync(l => l.Id, l => l.Version, Ct));
+        var records = pull.Sim.Catalog.All();
+        pull.Sim.Catalog.Set(records[3].PartNo, qtyAvail: records[3].QtyAvail + 2);
+        pull.Sim.Catalog.Set(records[170].PartNo, qtyAvail: records[170].QtyAvail + 9);
+
+        var run = await _kit.SyncAsync(pull);
+
+        Assert.Equal(2, run.GetProperty("applied").GetInt64());
+        Assert.Equal(198, run.GetProperty("unchanged").GetInt64());
+        var id = run.GetProperty("id").GetString()!;
+        Assert.Equal(2, await _kit.DbAsync(db => db.Set<StockMovement>().CountAsync(m => m.ReferenceId == id, Ct)));
+        Assert.Equal(2, await _kit.DbAsync(db => db.Set<OutboxMessage>()
+            .CountAsync(o => o.Type == StockLedger.ChangedEvent && o.Payload.Contains(id), Ct)));
+        var after = await _kit.DbAsync(db => db.Set<StockLevel>().AsNoTracking()
+            .Where(l => pull.Supplier.Warehouses.Select(w => w.Id).Contains(l.WarehouseId))
+            .ToDictionaryAsync(l => l.Id, l => l.Version, Ct));
+        Assert.Equal(2, after.Count(a => a.Value != before[a.Key]));
+        await _kit.AssertStockMatchesAsync(pull);
     }
 
     [Fact]

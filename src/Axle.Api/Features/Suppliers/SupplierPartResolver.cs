@@ -9,6 +9,10 @@ namespace Axle.Api.Features.Suppliers;
 /// then by matching — a number equal (after normalisation) to exactly one part's SKU, manufacturer part number or
 /// interchange number is recorded as a <see cref="SupplierPartSource.Matched"/> entry so the next record finds it directly.
 /// A number that matches nothing, or several parts, stays unresolved (the record is dead-lettered as unknown_part).
+/// A number that <em>is</em> the part's SKU (exactly, as the part stores it) is not recorded: no entry already means "their
+/// number is our SKU" to everything that turns parts back into their numbers (orders to the supplier, the priority pass),
+/// and a first full pull of a supplier that quotes our SKUs would otherwise write one entry per record (a row, three index
+/// entries and two foreign-key checks each) to say nothing new.
 /// </summary>
 internal static class SupplierPartResolver
 {
@@ -47,15 +51,15 @@ internal static class SupplierPartResolver
         var rawUnknown = unknown.Select(k => byNormalized[k]).ToList();
         var candidates = (await db.Set<Part>().AsNoTracking()
                 .Where(p => unknown.Contains(p.NormalizedPartNumber))
-                .Select(p => new { Number = p.NormalizedPartNumber, PartId = p.Id })
+                .Select(p => new { Number = p.NormalizedPartNumber, PartId = p.Id, IsSku = false })
                 .Concat(db.Set<Part>().AsNoTracking()
                     .Where(p => rawUnknown.Contains(p.Sku))
-                    .Select(p => new { Number = p.Sku, PartId = p.Id }))
+                    .Select(p => new { Number = p.Sku, PartId = p.Id, IsSku = true }))
                 .Concat(db.Set<Interchange>().AsNoTracking()
                     .Where(i => unknown.Contains(i.NormalizedNumber))
-                    .Select(i => new { Number = i.NormalizedNumber, i.PartId }))
+                    .Select(i => new { Number = i.NormalizedNumber, i.PartId, IsSku = false }))
                 .ToListAsync(ct))
-            .Select(c => (Normalized: PartNumbers.Normalize(c.Number), c.PartId));
+            .Select(c => (Normalized: PartNumbers.Normalize(c.Number), c.PartId, Sku: c.IsSku ? c.Number : null));
 
         var matched = new List<SupplierPart>();
         foreach (var match in candidates.GroupBy(c => c.Normalized))
@@ -68,6 +72,11 @@ internal static class SupplierPartResolver
             }
 
             result[match.Key] = parts[0];
+            if (match.Any(m => string.Equals(m.Sku, raw, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
             matched.Add(new SupplierPart(supplierId, raw.Length <= SupplierPart.NumberMaxLength ? raw : match.Key, parts[0], SupplierPartSource.Matched, now));
         }
 

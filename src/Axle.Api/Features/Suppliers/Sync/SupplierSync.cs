@@ -221,13 +221,15 @@ internal sealed partial class SupplierSync(
         // Only a run starting from the top may ask "changed since the last full fetch?".
         var conditional = run.Mode == SyncMode.Full && run.Cursor is null && run.Pages == 0;
         var restarts = 0;
-        Task<FeedPageResult>? prefetched = null;
+        Task<(FeedPageResult Result, MappedPage? Mapped)>? prefetched = null;
         try
         {
             while (true)
             {
                 ct.ThrowIfCancellationRequested();
-                var result = prefetched is null ? await feeds.FetchPageAsync(PageRequest(job, run.Cursor, conditional), ct) : await prefetched;
+                var (result, mapped) = prefetched is null
+                    ? (await feeds.FetchPageAsync(PageRequest(job, run.Cursor, conditional), ct), (MappedPage?)null)
+                    : await prefetched;
                 prefetched = null;
                 CountCall(result.Stats);
                 if (result.NotModified)
@@ -257,15 +259,16 @@ internal sealed partial class SupplierSync(
                 }
 
                 var next = NextPosition(job, result);
+                var basePosition = (long)run.Pages * job.Settings.EffectivePageSize;
                 if (result.HasMore && next is not null)
                 {
-                    // The next page is fetched (and parsed) while this one is applied: the feed and the database work at once.
-                    prefetched = feeds.FetchPageAsync(PageRequest(job, next, conditional: false), ct);
+                    // The next page is fetched, parsed and mapped while this one is applied: the feed, the mapping and the
+                    // database work at once. Its records are numbered as the page after this one, which it is once this commits.
+                    prefetched = FetchAndMapAsync(job, PageRequest(job, next, conditional: false), basePosition + job.Settings.EffectivePageSize, ct);
                 }
 
-                var basePosition = (long)run.Pages * job.Settings.EffectivePageSize;
                 await CommitAsync(job, result.Records, result.RecordFailures, basePosition, next ?? run.Cursor, result.Stats,
-                    notModified: false, finish: !result.HasMore, ct);
+                    notModified: false, finish: !result.HasMore, ct, mapped: mapped);
                 if (!result.HasMore)
                 {
                     return;
@@ -280,6 +283,22 @@ internal sealed partial class SupplierSync(
                 await prefetched.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// Fetches a page and maps its records (on the thread pool, while the caller applies the page before it). The mapping is
+    /// pure: a page that is then not applied (the run stopped) leaves nothing behind.
+    /// </summary>
+    private async Task<(FeedPageResult Result, MappedPage? Mapped)> FetchAndMapAsync(Job job, FeedRequest request, long basePosition, CancellationToken ct)
+    {
+        var result = await feeds.FetchPageAsync(request, ct);
+        if (result.NotModified || result.Failure is not null)
+        {
+            return (result, null);
+        }
+
+        var (items, rejected) = SupplierStockApplier.Map(job.Mapper, result.Records, job.Context, basePosition, Now);
+        return (result, new MappedPage(items, rejected));
     }
 
     /// <summary>Where the page after <paramref name="result"/> starts: the feed's cursor, or the next page number.</summary>
@@ -411,11 +430,11 @@ internal sealed partial class SupplierSync(
     /// </summary>
     private async Task CommitAsync(
         Job job, IReadOnlyList<RawRecord> records, IReadOnlyList<FeedRecordFailure> failures, long basePosition, string? checkpoint,
-        FeedCallStats stats, bool notModified, bool finish, CancellationToken ct, bool priority = false)
+        FeedCallStats stats, bool notModified, bool finish, CancellationToken ct, bool priority = false, MappedPage? mapped = null)
     {
         var run = job.Run;
         var now = Now;
-        var (items, rejected) = SupplierStockApplier.Map(job.Mapper, records, job.Context, basePosition, now);
+        var (items, rejected) = mapped is { } page ? (page.Items, page.Rejected) : SupplierStockApplier.Map(job.Mapper, records, job.Context, basePosition, now);
         var repeated = 0;
         if (job.PrioritySeen is { } seen)
         {
@@ -643,6 +662,9 @@ internal sealed partial class SupplierSync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the sync lease {Lease} failed; it runs out on its own")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string lease);
+
+    /// <summary>A page's records mapped ahead of its apply.</summary>
+    private sealed record MappedPage(List<ApplyItem> Items, List<DeadLetter> Rejected);
 
     private sealed class LeaseLostException() : Exception("The supplier's sync lease was taken over.");
 

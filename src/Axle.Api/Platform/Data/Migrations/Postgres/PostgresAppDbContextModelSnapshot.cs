@@ -3178,8 +3178,6 @@ namespace Axle.Api.Platform.Data.Migrations.Postgres
                         .HasDatabaseName("IX_outbox_messages_undelivered")
                         .HasFilter("\"DeliveredAt\" IS NULL");
 
-                    b.HasIndex("Type", "OccurredAt");
-
                     b.ToTable("outbox_messages", (string)null);
                 });
 

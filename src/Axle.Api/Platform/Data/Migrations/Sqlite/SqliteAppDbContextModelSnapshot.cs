@@ -3115,8 +3115,6 @@ namespace Axle.Api.Platform.Data.Migrations.Sqlite
                         .HasDatabaseName("IX_outbox_messages_undelivered")
                         .HasFilter("\"DeliveredAt\" IS NULL");
 
-                    b.HasIndex("Type", "OccurredAt");
-
                     b.ToTable("outbox_messages", (string)null);
                 });
 
