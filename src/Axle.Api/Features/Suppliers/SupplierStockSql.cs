@@ -3,7 +3,6 @@ using System.Text.Json;
 using Axle.Api.Features.Inventory;
 using Axle.Api.Platform.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Axle.Api.Features.Suppliers;
 
@@ -242,40 +241,15 @@ internal static class SupplierStockSql
     /// <summary>EF Core's SQLite text form of a UTC DateTime (<c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>), so stored values compare.</summary>
     internal static string SqliteTime(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Create(db, sql, parameters);
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    // Supplier applies run inside the caller's transaction; RawSql runs the statements on its connection.
+    private static Task<int> ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        RawSql.ExecuteAsync(InTransaction(db), sql, ct, parameters);
 
-    private static async Task<List<T>> QueryAsync<T>(
-        AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Create(db, sql, parameters);
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(read(reader));
-        }
+    private static Task<List<T>> QueryAsync<T>(
+        AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
+        RawSql.QueryAsync(InTransaction(db), sql, read, ct, parameters);
 
-        return rows;
-    }
-
-    private static DbCommand Create(AppDbContext db, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Supplier applies run inside the caller's transaction.");
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
+    private static AppDbContext InTransaction(AppDbContext db) => db.Database.CurrentTransaction is not null
+        ? db
+        : throw new InvalidOperationException("Supplier applies run inside the caller's transaction.");
 }

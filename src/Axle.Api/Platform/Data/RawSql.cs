@@ -61,10 +61,10 @@ internal static class RawSql
         }
     }
 
-    /// <summary>A parameter for <paramref name="value"/> as EF Core would write it (null → <c>NULL</c>).</summary>
+    /// <summary>A parameter for <paramref name="value"/> as EF Core would write it (null or <see cref="DBNull"/> → <c>NULL</c>).</summary>
     public static DbParameter Parameter(AppDbContext db, DbCommand command, string name, object? value)
     {
-        if (value is null)
+        if (value is null or DBNull)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
