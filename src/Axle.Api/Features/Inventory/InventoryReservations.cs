@@ -276,7 +276,7 @@ public sealed class InventoryReservations(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Level id order: two reservations touching the same levels lock them in the same order and cannot deadlock.
         var levels = new List<LevelChange>(allocations.Count);
-        var rows = new List<object>(2 + (allocations.Count * 3)) { reservation };
+        var ledgerRows = new List<object>(allocations.Count * 3);
         foreach (var allocation in allocations.OrderBy(a => a.LevelId))
         {
             if (await StockLedger.TryUpdateAsync(db, allocation.LevelId, 0, allocation.Quantity, now, ct) is not { } level)
@@ -288,7 +288,7 @@ public sealed class InventoryReservations(
 
             levels.Add(level);
             reservation.AddLine(allocation);
-            rows.AddRange(StockLedger.Rows(level, entry, now));
+            ledgerRows.AddRange(StockLedger.Rows(level, entry, now));
         }
 
         if (within is not null && !await within(reservation, ct))
@@ -300,14 +300,13 @@ public sealed class InventoryReservations(
 
         // The reservation's own rows go in one batch of plain inserts (the change tracker's update pipeline was a fifth of
         // a reservation's server CPU); what the caller's work added to the context follows in one save.
-        rows.InsertRange(1, reservation.Lines);
-        rows.Add(audit.Entry("inventory.reservation_created", $"reservation/{reservation.Id}", details: new
+        var created = audit.Entry("inventory.reservation_created", $"reservation/{reservation.Id}", details: new
         {
             reservation.ReferenceType,
             reservation.ReferenceId,
             lines = allocations.Select(a => new { a.PartId, a.WarehouseId, a.Quantity }),
-        }));
-        await RowInsert.AddAsync(db, rows, ct);
+        });
+        await RowInsert.AddAsync(db, [reservation, .. reservation.Lines, .. ledgerRows, created], ct);
         if (db.ChangeTracker.HasChanges())
         {
             await db.SaveChangesAsync(ct);

@@ -124,17 +124,9 @@ public static class StockLedger
     /// </summary>
     internal static async Task RecordManyAsync(AppDbContext db, IReadOnlyList<LevelChange> changes, LedgerEntry entry, DateTime now, CancellationToken ct)
     {
-        var movements = new List<StockMovement>(changes.Count);
-        var messages = new List<OutboxMessage>(changes.Count);
-        foreach (var after in changes)
-        {
-            movements.Add(Movement(after, entry, now));
-            messages.Add(ChangedMessage(after, entry, now));
-            if (StockLevel.CrossedReorderPoint(after.AvailableBefore, after.Available, after.ReorderPoint))
-            {
-                messages.Add(LowStockMessage(after, now));
-            }
-        }
+        var rows = changes.SelectMany(after => Rows(after, entry, now)).ToList();
+        var movements = rows.OfType<StockMovement>().ToList();
+        var messages = rows.OfType<OutboxMessage>().ToList();
 
         await BulkInsert.AddAsync(db, movements, ct);
         await BulkInsert.AddAsync(db, messages, ct);

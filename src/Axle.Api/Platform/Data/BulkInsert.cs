@@ -83,15 +83,13 @@ internal static class BulkInsert
                 columns.Add((property.GetColumnName(table)!, new Column(DataType(property.GetColumnType()), read)));
             }
 
-            var quoted = string.Join(", ", columns.Select(c => Quote(c.Name)));
-            var name = (entity.GetSchema() is { } schema ? Quote(schema) + "." : "") + Quote(table.Name);
+            var quoted = string.Join(", ", columns.Select(c => RowInsert.Quote(c.Name)));
+            var name = RowInsert.QualifiedName(entity);
             return new CopyPlan($"COPY {name} ({quoted}) FROM STDIN (FORMAT BINARY)", [.. columns.Select(c => c.Column)]);
         }
 
         // "character varying(32)" → "character varying": COPY needs the type, not its length.
         private static string DataType(string columnType) =>
             columnType.IndexOf('(', StringComparison.Ordinal) is var open and > 0 ? columnType[..open].TrimEnd() : columnType;
-
-        private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

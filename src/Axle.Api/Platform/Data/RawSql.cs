@@ -61,8 +61,22 @@ internal static class RawSql
         }
     }
 
+    private static DbCommand Command(AppDbContext db, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var source = db.GetService<IRelationalTypeMappingSource>();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(Parameter(source, command, name, value));
+        }
+
+        return command;
+    }
+
     /// <summary>A parameter for <paramref name="value"/> as EF Core would write it (null or <see cref="DBNull"/> → <c>NULL</c>).</summary>
-    public static DbParameter Parameter(AppDbContext db, DbCommand command, string name, object? value)
+    private static DbParameter Parameter(IRelationalTypeMappingSource source, DbCommand command, string name, object? value)
     {
         if (value is null or DBNull)
         {
@@ -72,23 +86,9 @@ internal static class RawSql
             return parameter;
         }
 
-        var source = db.GetService<IRelationalTypeMappingSource>();
         var mapping = Mappings.GetOrAdd((source, value.GetType()), key => key.Source.FindMapping(key.Type)
             ?? throw new InvalidOperationException($"No database type maps {key.Type.Name}."));
         return mapping.CreateParameter(command, name, value);
-    }
-
-    private static DbCommand Command(AppDbContext db, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(Parameter(db, command, name, value));
-        }
-
-        return command;
     }
 
     private static async Task<bool> OpenAsync(AppDbContext db, CancellationToken ct)

@@ -59,6 +59,13 @@ internal static class RowInsert
         }
     }
 
+    /// <summary>A quoted identifier, as both databases read it.</summary>
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The entity's table, quoted, with its schema when it has one.</summary>
+    internal static string QualifiedName(IEntityType entity) =>
+        (entity.GetSchema() is { } schema ? Quote(schema) + "." : "") + Quote(entity.GetTableName()!);
+
     private static Plan PlanFor(IModel model, object row) =>
         Plans.GetOrAdd((model, row.GetType()), key => Plan.For(key.Model, key.Type));
 
@@ -99,12 +106,10 @@ internal static class RowInsert
                     property.GetRelationalTypeMapping(), property.IsNullable));
             }
 
-            var name = (entity.GetSchema() is { } schema ? Quote(schema) + "." : "") + Quote(table.Name);
+            var name = QualifiedName(entity);
             return new Plan(
                 $"INSERT INTO {name} ({string.Join(", ", names.Select(Quote))}) VALUES ({string.Join(", ", columns.Select(c => c.Parameter))})",
                 columns);
         }
-
-        private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }
